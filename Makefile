@@ -1,0 +1,47 @@
+# MapLeadExtractor entry points. On a fresh clone: `make demo`, then `make test`.
+PY := .venv/bin/python
+UV := .venv/bin/uv
+UV_VERSION := 0.13.8
+DEMO_PBF := data/demo/helsinki.osm.pbf
+PYTEST_ARGS ?=
+
+.PHONY: install system-deps demo test bench lint format clean
+
+.venv/bin/uv:
+	python3 -m venv .venv
+	.venv/bin/pip install --quiet uv==$(UV_VERSION)
+
+## install: create .venv and install the locked dependencies (uv.lock)
+install: .venv/bin/uv
+	$(UV) sync --frozen --inexact --quiet
+
+## system-deps: Debian tools the tests and benchmarks compare against or drive (osmium-tool, chromium)
+system-deps:
+	@bash scripts/system-deps.sh
+
+## demo: install, then extract every business in the bundled Helsinki data and show a summary
+demo: install
+	@mkdir -p out
+	$(PY) -m mapleads extract all --from $(DEMO_PBF) -o out/helsinki-leads.xlsx
+	$(PY) -m mapleads extract "dentist, hairdresser" --in Kluuvi --from $(DEMO_PBF) -o out/kluuvi-dentists-hairdressers.csv
+
+## test: install, then run the whole suite
+test: install system-deps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## bench: benchmarks against the anchor tools, printed and recorded in docs/benchmarks.md
+bench: install system-deps
+	$(PY) bench/run.py
+
+## lint: ruff (lint + format check) and mypy
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+
+format: install
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+clean:
+	rm -rf .venv out .pytest_cache .mypy_cache .ruff_cache bench/.work

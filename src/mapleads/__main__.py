@@ -1,0 +1,3 @@
+from mapleads.cli import run
+
+run()

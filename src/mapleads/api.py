@@ -1,0 +1,77 @@
+"""The Python API. The CLI and the web service are thin layers over `extract`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from mapleads.areas import Area, area_from_bbox, area_from_polygon_file, area_from_radius
+from mapleads.errors import AreaError
+from mapleads.lead import Lead
+from mapleads.pipeline import run
+from mapleads.sources import Progress, Query, Source, get_source
+from mapleads.taxonomy import get_taxonomy
+
+
+def resolve_area(
+    source: Source,
+    *,
+    place: str | None = None,
+    bbox: str | None = None,
+    near: str | None = None,
+    radius: str | float | None = None,
+    polygon: str | Path | None = None,
+) -> Area | None:
+    """At most one way of naming the area; None means everywhere the source covers."""
+    given = [x for x in (place, bbox, near, polygon) if x]
+    if len(given) > 1:
+        raise AreaError("give only one of --in, --bbox, --near/--radius, --polygon")
+    if radius is not None and not near:
+        raise AreaError("--radius needs --near LAT,LON")
+    if place:
+        return source.resolve_place(place)
+    if bbox:
+        return area_from_bbox(bbox)
+    if near:
+        return area_from_radius(near, radius if radius is not None else "500m")
+    if polygon:
+        return area_from_polygon_file(polygon)
+    return None
+
+
+def extract(
+    what: str | Iterable[str] = "all",
+    *,
+    source: str = "pbf",
+    path: str | Path | None = None,
+    place: str | None = None,
+    bbox: str | None = None,
+    near: str | None = None,
+    radius: str | float | None = None,
+    polygon: str | Path | None = None,
+    area: Area | None = None,
+    limit: int | None = None,
+    enrich: bool = False,
+    resolve: bool = False,
+    progress: Progress | None = None,
+    source_options: dict[str, Any] | None = None,
+) -> Iterator[Lead]:
+    """Leads for categories (words in any supported language, or "all") in an area, from one source.
+
+    ``mapleads.extract("dentist", path="data/demo/helsinki.osm.pbf", place="Kamppi")``
+    """
+    categories = get_taxonomy().resolve(what)
+    options = dict(source_options or {})
+    if path is not None:
+        options["path"] = path
+    src = get_source(source, **options)
+    if area is None:
+        area = resolve_area(src, place=place, bbox=bbox, near=near, radius=radius, polygon=polygon)
+    query = Query(categories=categories, area=area, limit=None if (enrich or resolve) else limit)
+    stages: dict[str, dict[str, Any]] = {"normalize": {}}
+    if enrich:
+        stages["enrich"] = {}
+    if resolve:
+        stages["resolve"] = {}
+    return run(src.leads(query, progress), stages, limit=limit)

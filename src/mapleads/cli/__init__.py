@@ -1,0 +1,61 @@
+"""The `mapleads` command line: a thin layer over the Python API.
+
+Every module in this package that defines ``register(app)`` adds its commands, so features plug in without
+editing this file. Errors the user can fix are printed as one line with a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+
+import typer
+from rich.console import Console
+
+from mapleads.errors import MapleadsError
+
+app = typer.Typer(
+    name="mapleads",
+    help="MapLeadExtractor: business leads from map data.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+
+
+def _register_all() -> None:
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        register = getattr(module, "register", None)
+        if register is not None:
+            register(app)
+
+
+def main(argv: list[str] | None = None) -> int:
+    _register_all()
+    try:
+        app(args=argv, standalone_mode=False)
+    except MapleadsError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        return 1
+    except KeyboardInterrupt:
+        err.print("[red]interrupted[/red]")
+        return 130
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        return 1
+    except Exception as exc:  # click usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            return exc.exit_code
+        raise
+    return 0
+
+
+def run() -> None:
+    sys.exit(main())

@@ -1,0 +1,226 @@
+"""One streaming writer per export format."""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+import pyarrow as pa
+import pyarrow.parquet as pq
+import xlsxwriter
+
+from mapleads.attribution import credit_for, credits_for
+from mapleads.errors import MapleadsError
+from mapleads.lead import ROW_COLUMNS, Lead
+
+
+class ExportError(MapleadsError):
+    """The output cannot be written (unknown format, unwritable path, bad field name)."""
+
+
+FORMATS = ("csv", "xlsx", "json", "ndjson", "geojson", "parquet")
+_EXTENSIONS = {"jsonl": "ndjson", "xls": "xlsx"}
+ATTRIBUTION_COLUMN = "attribution"
+_FLOAT_COLUMNS = {"lat", "lon"}
+_PARQUET_BATCH = 20_000
+
+
+def format_for(path: str | os.PathLike[str]) -> str:
+    ext = Path(path).suffix.lower().lstrip(".")
+    ext = _EXTENSIONS.get(ext, ext)
+    if ext not in FORMATS:
+        raise ExportError(f"unknown output format '.{ext}' for {path}: use one of " + ", ".join(FORMATS))
+    return ext
+
+
+def check_fields(fields: list[str] | None) -> list[str]:
+    """The flat columns to write; every name must be a real column."""
+    if not fields:
+        return [*ROW_COLUMNS, ATTRIBUTION_COLUMN]
+    unknown = [f for f in fields if f not in ROW_COLUMNS and f != ATTRIBUTION_COLUMN]
+    if unknown:
+        raise ExportError(f"unknown field(s) {', '.join(unknown)}; available: {', '.join(ROW_COLUMNS)}")
+    return list(fields)
+
+
+def flat_row(lead: Lead, columns: list[str]) -> dict[str, Any]:
+    row = lead.to_row()
+    row[ATTRIBUTION_COLUMN] = credit_for(lead.source)
+    return {c: row.get(c) for c in columns}
+
+
+def write_leads(
+    leads: Iterable[Lead],
+    path: str | os.PathLike[str],
+    *,
+    fields: list[str] | None = None,
+    bom: bool = False,
+    metadata: dict[str, Any] | None = None,
+) -> int:
+    """Write leads to `path` in the format its extension names; returns the number written.
+
+    The file is written to a temporary name and renamed at the end, so a failed run never leaves a half file.
+    """
+    fmt = format_for(path)
+    columns = check_fields(fields)
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.partial")
+    try:
+        tmp.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb"):
+            pass
+    except OSError as exc:
+        raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
+    seen_sources: set[str] = set()
+
+    def tracked() -> Iterator[Lead]:
+        for lead in leads:
+            seen_sources.add(lead.source)
+            yield lead
+
+    meta = dict(metadata or {})
+
+    def final_meta() -> dict[str, Any]:
+        return {**meta, "attribution": credits_for(sorted(seen_sources)) or None}
+
+    try:
+        count = _WRITERS[fmt](tracked(), tmp, columns, fields is not None, bom, final_meta)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return count
+
+
+MetaFn = Callable[[], dict[str, Any]]
+
+
+def _write_csv(leads: Iterator[Lead], path: Path, columns: list[str], _: bool, bom: bool, __: MetaFn) -> int:
+    n = 0
+    with open(path, "w", newline="", encoding="utf-8-sig" if bom else "utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns)
+        writer.writeheader()
+        for lead in leads:
+            writer.writerow(flat_row(lead, columns))
+            n += 1
+    return n
+
+
+def _write_xlsx(leads: Iterator[Lead], path: Path, columns: list[str], _: bool, __: bool, meta: MetaFn) -> int:
+    book = xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,  # a name starting with '=' must stay text
+            "strings_to_numbers": False,  # phone numbers and postcodes keep their leading zeros
+            "strings_to_urls": False,
+        },
+    )
+    sheet = book.add_worksheet("Leads")
+    bold = book.add_format({"bold": True})
+    for col, name in enumerate(columns):
+        sheet.write_string(0, col, name, bold)
+    n = 0
+    for n, lead in enumerate(leads, start=1):
+        for col, value in enumerate(flat_row(lead, columns).values()):
+            if value is None:
+                continue
+            if isinstance(value, float):
+                sheet.write_number(n, col, value)
+            else:
+                sheet.write_string(n, col, str(value))
+    sheet.freeze_panes(1, 0)
+    about = book.add_worksheet("About")
+    for row, (key, value) in enumerate(meta().items()):
+        about.write_string(row, 0, key, bold)
+        about.write_string(row, 1, "" if value is None else str(value))
+    book.set_properties({"comments": str(meta().get("attribution") or "")})
+    book.close()
+    return n
+
+
+def _json_record(lead: Lead, columns: list[str], flat: bool) -> dict[str, Any]:
+    if flat:
+        return flat_row(lead, columns)
+    record = lead.to_dict()
+    record[ATTRIBUTION_COLUMN] = credit_for(lead.source)
+    return record
+
+
+def _write_json(leads: Iterator[Lead], path: Path, columns: list[str], flat: bool, _: bool, meta: MetaFn) -> int:
+    n = 0
+    with open(path, "wb") as fh:
+        fh.write(b'{"leads": [\n')
+        for lead in leads:
+            if n:
+                fh.write(b",\n")
+            fh.write(orjson.dumps(_json_record(lead, columns, flat)))
+            n += 1
+        fh.write(b'\n], "metadata": ' + orjson.dumps({**meta(), "count": n}) + b"}\n")
+    return n
+
+
+def _write_ndjson(leads: Iterator[Lead], path: Path, columns: list[str], flat: bool, _: bool, __: MetaFn) -> int:
+    n = 0
+    with open(path, "wb") as fh:
+        for lead in leads:
+            fh.write(orjson.dumps(_json_record(lead, columns, flat)) + b"\n")
+            n += 1
+    return n
+
+
+def _write_geojson(leads: Iterator[Lead], path: Path, columns: list[str], flat: bool, _: bool, meta: MetaFn) -> int:
+    """RFC 7946: a FeatureCollection of Points in WGS 84, [lon, lat] order; metadata as a foreign member."""
+    n = 0
+    with open(path, "wb") as fh:
+        fh.write(b'{"type": "FeatureCollection", "features": [\n')
+        for lead in leads:
+            props = _json_record(lead, columns, flat)
+            geometry = (
+                {"type": "Point", "coordinates": [round(lead.lon, 7), round(lead.lat, 7)]}
+                if lead.lat is not None and lead.lon is not None
+                else None
+            )
+            feature = {"type": "Feature", "id": lead.id, "geometry": geometry, "properties": props}
+            if n:
+                fh.write(b",\n")
+            fh.write(orjson.dumps(feature))
+            n += 1
+        fh.write(b'\n], "metadata": ' + orjson.dumps({**meta(), "count": n}) + b"}\n")
+    return n
+
+
+def _write_parquet(leads: Iterator[Lead], path: Path, columns: list[str], _: bool, __: bool, meta: MetaFn) -> int:
+    schema = pa.schema([(c, pa.float64() if c in _FLOAT_COLUMNS else pa.string()) for c in columns])
+    n = 0
+    batch: list[dict[str, Any]] = []
+    with pq.ParquetWriter(str(path), schema, compression="zstd") as writer:
+        for lead in leads:
+            batch.append(flat_row(lead, columns))
+            n += 1
+            if len(batch) >= _PARQUET_BATCH:
+                writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+                batch = []
+        if batch or n == 0:
+            writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+        writer.add_key_value_metadata({"mapleads": orjson.dumps({**meta(), "count": n}).decode()})
+    return n
+
+
+_WRITERS: dict[str, Callable[[Iterator[Lead], Path, list[str], bool, bool, MetaFn], int]] = {
+    "csv": _write_csv,
+    "xlsx": _write_xlsx,
+    "json": _write_json,
+    "ndjson": _write_ndjson,
+    "geojson": _write_geojson,
+    "parquet": _write_parquet,
+}
+
+
+def open_text(path: Path) -> IO[str]:
+    """Open a text file, dropping a UTF-8 BOM if there is one."""
+    return open(path, encoding="utf-8-sig", newline="")

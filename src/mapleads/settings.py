@@ -1,0 +1,129 @@
+"""Every setting of MapLeadExtractor, in one place, with safe defaults.
+
+Values come from environment variables prefixed ``MAPLEADS_`` (``MAPLEADS_DATA_DIR=/srv/osm``) and, optionally,
+from a TOML file named by ``MAPLEADS_CONFIG`` (keys are the field names in lower case). The environment wins over
+the file. docs/settings.md lists every setting; ``mapleads settings`` prints the values in force.
+Each feature keeps its settings in its own section below, so that features can grow without colliding.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+USER_AGENT = "MapLeadExtractor/0.1 (+https://github.com/mapleads/mapleads; leads@mapleads.invalid)"
+
+
+class _TomlFileSource(PydanticBaseSettingsSource):
+    """Reads the optional config file named by MAPLEADS_CONFIG."""
+
+    def __init__(self, settings_cls: type[BaseSettings]) -> None:
+        super().__init__(settings_cls)
+        path = os.environ.get("MAPLEADS_CONFIG")
+        self.data: dict[str, Any] = {}
+        if path:
+            with open(path, "rb") as fh:
+                self.data = {k.lower(): v for k, v in tomllib.load(fh).items()}
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return self.data.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.data.items() if k in self.settings_cls.model_fields}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MAPLEADS_", extra="ignore")
+
+    # --- general ----------------------------------------------------------------------------------------
+    data_dir: Path = Field(
+        default=Path.home() / ".local" / "share" / "mapleads",
+        description="Where downloaded extracts, indexes, caches and crawl state live.",
+    )
+    user_agent: str = Field(
+        default=USER_AGENT, description="Identifying User-Agent (with a contact URL) for every HTTP request."
+    )
+    default_country: str | None = Field(
+        default=None,
+        description="ISO country code used to parse phone numbers when a lead has none (else guessed from "
+        "the data).",
+    )
+
+    # --- OpenStreetMap .pbf source (issue 2) -------------------------------------------------------------
+    node_locations: str = Field(
+        default="flex_mem",
+        description="libosmium node-location index for way geometries: flex_mem (sparse for small files, "
+        "dense for country/planet files), sparse_file_array,PATH or dense_file_array,PATH to keep it on "
+        "disk.",
+    )
+    address_radius_m: float = Field(
+        default=25.0, description="Max distance to the nearest address point for address completion."
+    )
+
+    # --- region index (issue 3) --------------------------------------------------------------------------
+    geofabrik_index_url: str = Field(
+        default="https://download.geofabrik.de/index-v1.json",
+        description="Geofabrik's published index of regions (a mirror may be used).",
+    )
+
+    # --- live sources (issue 4) --------------------------------------------------------------------------
+    overpass_url: str = Field(
+        default="https://overpass-api.de/api/interpreter", description="Overpass API interpreter endpoint."
+    )
+    nominatim_url: str = Field(default="https://nominatim.openstreetmap.org", description="Nominatim base URL.")
+    google_places_url: str = Field(
+        default="https://places.googleapis.com", description="Google Places API (New) base URL."
+    )
+    google_api_key: str | None = Field(default=None, description="Google Places API key (never logged).")
+    overture_release_url: str = Field(
+        default="https://overturemaps-us-west-2.s3.amazonaws.com/release",
+        description="Base URL of Overture Maps releases.",
+    )
+
+    # --- website enrichment (issue 5) --------------------------------------------------------------------
+    crawl_concurrency: int = Field(default=64, description="Sites crawled at once (one request per host).")
+    crawl_max_delay: float = Field(
+        default=10.0, description="Largest robots.txt Crawl-delay honoured (seconds); slower sites are skipped."
+    )
+    keep_personal_emails: bool = Field(
+        default=False, description="Export personal (non-role) email addresses; off because they are personal data."
+    )
+
+    # --- resolution (issue 6) ----------------------------------------------------------------------------
+    suppression_key: str | None = Field(
+        default=None, description="Secret key for the suppression list's keyed hashes (generated if unset)."
+    )
+
+    # --- web service (issue 7) ---------------------------------------------------------------------------
+    secret_key: str | None = Field(default=None, description="Django SECRET_KEY (required when debug is off).")
+    debug: bool = Field(default=False, description="Django DEBUG.")
+    database_url: str | None = Field(
+        default=None, description="Database URL (postgres://...); SQLite under data_dir when unset."
+    )
+    redis_url: str | None = Field(default=None, description="Redis URL; enables RedisHuey instead of SqliteHuey.")
+    tile_url: str = Field(
+        default="https://tile.openstreetmap.org/{z}/{x}/{y}.png", description="Map tile URL template."
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, _TomlFileSource(settings_cls))
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings in force; tests call ``get_settings.cache_clear()`` after changing the environment."""
+    return Settings()

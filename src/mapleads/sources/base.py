@@ -1,0 +1,54 @@
+"""The interface every source implements, and the registry the API picks sources from."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from mapleads.areas import Area
+from mapleads.errors import MapleadsError
+from mapleads.lead import Lead
+
+#: progress(done, total) — units are the source's own (bytes of a file, requests, ...); total may be 0.
+Progress = Callable[[int, int], None]
+
+
+@dataclass(slots=True)
+class Query:
+    #: our taxonomy keys; None = every business
+    categories: list[str] | None = None
+    area: Area | None = None
+    limit: int | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+class Source(Protocol):
+    name: str
+
+    def resolve_place(self, name: str) -> Area:
+        """A named place as this source knows it (file boundaries, an index, Nominatim...)."""
+        ...
+
+    def leads(self, query: Query, progress: Progress | None = None) -> Iterator[Lead]: ...
+
+
+SourceFactory = Callable[..., Source]
+_REGISTRY: dict[str, str] = {
+    "pbf": "mapleads.sources.pbf:PbfSource",
+}
+
+
+def register_source(name: str, target: str) -> None:
+    """Register a source as "module:attribute" so it is imported only when used."""
+    _REGISTRY[name] = target
+
+
+def get_source(name: str, **options: Any) -> Source:
+    target = _REGISTRY.get(name)
+    if target is None:
+        raise MapleadsError(f"unknown source '{name}'; available: {', '.join(sorted(_REGISTRY))}")
+    module, _, attr = target.partition(":")
+    factory: SourceFactory = getattr(importlib.import_module(module), attr)
+    return factory(**options)

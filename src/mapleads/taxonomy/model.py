@@ -1,0 +1,168 @@
+"""Loading the taxonomy and answering the two questions every source asks of it."""
+
+from __future__ import annotations
+
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from rapidfuzz import fuzz, process
+
+from mapleads.errors import UnknownCategoryError
+
+LANGUAGES = ("en", "de", "fr", "es", "fi")
+#: Keys whose presence (with a name) makes an object a business candidate.
+BUSINESS_KEYS = ("shop", "amenity", "office", "craft", "tourism", "healthcare", "leisure", "club")
+ALL = "all"
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    key: str
+    label: str
+    #: alternatives; each alternative is a set of tags that must all match ("*" = any value)
+    osm: tuple[tuple[tuple[str, str], ...], ...]
+    synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    group: str = "other"
+
+    def words(self) -> Iterable[str]:
+        yield self.key
+        yield self.key.replace("_", " ")
+        yield self.label
+        for words in self.synonyms.values():
+            yield from words
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form used for matching words ("Hammaslääkäri" -> "hammaslaakari")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).replace("-", " ").split())
+
+
+def _parse_matcher(spec: str) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for part in spec.split("+"):
+        key, _, value = part.strip().partition("=")
+        pairs.append((key.strip(), value.strip() or "*"))
+    return tuple(pairs)
+
+
+class Taxonomy:
+    def __init__(self, categories: list[Category], exclusions: Mapping[str, frozenset[str]]) -> None:
+        self.categories = {c.key: c for c in categories}
+        self.exclusions = exclusions
+        # first (key, value) of each alternative -> [(category key, remaining conditions)]
+        self._by_tag: dict[tuple[str, str], list[tuple[str, tuple[tuple[str, str], ...]]]] = {}
+        for cat in categories:
+            for alt in cat.osm:
+                self._by_tag.setdefault(alt[0], []).append((cat.key, alt[1:]))
+        self._words: dict[str, str] = {}
+        for cat in categories:
+            for word in cat.words():
+                for form in _word_forms(fold(word)):
+                    self._words.setdefault(form, cat.key)
+
+    # --- objects -> categories -----------------------------------------------------------------------
+    def is_business(self, tags: Mapping[str, str]) -> bool:
+        """True when a named object carries a business key with a value that is not excluded."""
+        for key in BUSINESS_KEYS:
+            value = tags.get(key)
+            if value and value not in self.exclusions.get(key, ()) and value != "no":
+                return True
+        return False
+
+    def categorize(self, tags: Mapping[str, str]) -> list[str]:
+        """Our category keys for an object's tags, most specific source key first."""
+        found: list[str] = []
+        for key in BUSINESS_KEYS:
+            raw = tags.get(key)
+            if not raw:
+                continue
+            for value in raw.split(";"):
+                for probe in ((key, value.strip()), (key, "*")):
+                    for cat_key, rest in self._by_tag.get(probe, ()):
+                        if cat_key not in found and all(_matches(tags, k, v) for k, v in rest):
+                            found.append(cat_key)
+        return found
+
+    # --- words -> categories -------------------------------------------------------------------------
+    def resolve(self, words: str | Iterable[str]) -> list[str] | None:
+        """Category keys for what a user typed; None means every business ("all").
+
+        Accepts one string with commas ("dentist, plumber") or a list. Unknown words raise
+        `UnknownCategoryError` with "did you mean" suggestions.
+        """
+        items = [words] if isinstance(words, str) else list(words)
+        phrases = [p.strip() for item in items for p in item.split(",") if p.strip()]
+        if not phrases or any(fold(p) == ALL for p in phrases):
+            return None
+        keys: list[str] = []
+        for phrase in phrases:
+            key = self.lookup(phrase)
+            if key is None:
+                raise UnknownCategoryError(phrase, self.suggest(phrase))
+            if key not in keys:
+                keys.append(key)
+        return keys
+
+    def lookup(self, phrase: str) -> str | None:
+        for form in _word_forms(fold(phrase)):
+            if form in self._words:
+                return self._words[form]
+        return None
+
+    def suggest(self, phrase: str, limit: int = 5) -> list[str]:
+        matches = process.extract(fold(phrase), list(self._words), scorer=fuzz.WRatio, limit=limit * 4)
+        out: list[str] = []
+        for word, score, _ in matches:
+            label = self.categories[self._words[word]].key.replace("_", " ")
+            if score >= 60 and label not in out:
+                out.append(label)
+        return out[:limit]
+
+    def osm_matchers(self, keys: Iterable[str] | None) -> list[tuple[tuple[str, str], ...]]:
+        """The OSM tag alternatives for categories (Overpass queries, filters); all business keys for None."""
+        if keys is None:
+            return [((k, "*"),) for k in BUSINESS_KEYS]
+        return [alt for k in keys for alt in self.categories[k].osm]
+
+
+def _matches(tags: Mapping[str, str], key: str, value: str) -> bool:
+    have = tags.get(key)
+    if have is None:
+        return False
+    return value == "*" or value in (v.strip() for v in have.split(";"))
+
+
+def _word_forms(word: str) -> list[str]:
+    """The word and its likely singulars, so "dentists", "cafes" and "pharmacies" match too."""
+    forms = [word]
+    if word.endswith("ies") and len(word) > 4:
+        forms.append(word[:-3] + "y")
+    if word.endswith("es") and len(word) > 3:
+        forms.append(word[:-2])
+    if word.endswith("s") and len(word) > 2:
+        forms.append(word[:-1])
+    return forms
+
+
+@lru_cache(maxsize=1)
+def get_taxonomy() -> Taxonomy:
+    pkg = resources.files("mapleads.taxonomy")
+    raw = tomllib.loads(pkg.joinpath("categories.toml").read_text("utf-8"))
+    categories = [
+        Category(
+            key=key,
+            label=spec.get("label", key.replace("_", " ").capitalize()),
+            osm=tuple(_parse_matcher(m) for m in spec["osm"]),
+            synonyms={lang: tuple(spec.get(lang, ())) for lang in LANGUAGES},
+            group=spec.get("group", "other"),
+        )
+        for key, spec in raw.items()
+    ]
+    excl = tomllib.loads(pkg.joinpath("exclusions.toml").read_text("utf-8"))
+    exclusions = {k: frozenset(v) for k, v in excl.items()}
+    return Taxonomy(categories, exclusions)
