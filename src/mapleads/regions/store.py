@@ -5,9 +5,9 @@
         berlin-2026-11-20.osm.pbf        the extract, named with its snapshot date
         index/                           the region index (mapleads.index), when built
 
-Files given by path (`mapleads index build my.osm.pbf`) get a folder under regions/local/<name>/ that points to
-the file instead of copying it. Every JSON file is written to a temp path then renamed, so a crash never leaves
-a half-written record.
+Files given by path (`mapleads index build my.osm.pbf`) get a folder under regions/local/<name>/ that points
+to the file instead of copying it. Every JSON file is written to a temp path then renamed, so a crash never
+leaves a half-written record.
 """
 
 from __future__ import annotations
@@ -155,7 +155,9 @@ def is_disk_full(exc: OSError) -> bool:
 def disk_error(exc: OSError, target: Path) -> MapleadsError:
     """One sentence for a failed write; disk-full gets its own wording because the fix differs."""
     if is_disk_full(exc):
-        return MapleadsError(f"disk full while writing {target}; nothing was kept — free some space and retry")
+        return MapleadsError(
+            f"disk full while writing {target}; nothing was kept — free some space and retry"
+        )
     return MapleadsError(f"could not write {target}: {exc.strerror or exc}")
 
 

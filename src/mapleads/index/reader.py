@@ -1,0 +1,136 @@
+"""Answering "categories in area" from an index folder, reading only the row groups that can hold answers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from mapleads.areas import Area
+from mapleads.index.store import AREAS, COVERAGE, LEADS, IndexFormatError, read_manifest, require_file
+from mapleads.index.writer import decode_lead
+from mapleads.lead import Lead
+
+
+class RegionIndex:
+    """An opened index. Opening reads the manifest and row-group statistics once; queries reuse them."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self.manifest = read_manifest(self.folder)
+        require_file(self.folder / LEADS, "index file")
+        try:
+            self._file = pq.ParquetFile(self.folder / LEADS, memory_map=True)
+        except (OSError, pa.ArrowInvalid) as exc:
+            raise IndexFormatError(
+                f"the index file {self.folder / LEADS} is damaged ({exc}); rebuild it"
+            ) from None
+        self._boxes = _row_group_boxes(self._file)
+
+    @property
+    def snapshot_date(self) -> str | None:
+        return self.manifest.get("snapshot_date")
+
+    @cached_property
+    def coverage(self) -> BaseGeometry | None:
+        data = (self.folder / COVERAGE).read_bytes() if (self.folder / COVERAGE).exists() else b""
+        geometry = shapely.from_wkb(data) if data else None
+        if geometry is not None:
+            shapely.prepare(geometry)
+        return geometry
+
+    def row_groups_for(self, area: Area | None) -> list[int]:
+        """Row groups whose lat/lon ranges overlap the area's bounds (all of them for no area)."""
+        if area is None:
+            return list(range(self._file.num_row_groups))
+        w, s, e, n = area.bounds
+        b = self._boxes
+        hit = (b[:, 0] <= e) & (b[:, 2] >= w) & (b[:, 1] <= n) & (b[:, 3] >= s)
+        return np.flatnonzero(hit).tolist()
+
+    def leads(
+        self, categories: list[str] | None, area: Area | None, limit: int | None = None
+    ) -> Iterator[Lead]:
+        """Leads in the source file's order, exactly clipped to the area."""
+        groups = self.row_groups_for(area)
+        if not groups:
+            return
+        table = self._file.read_row_groups(groups, columns=["seq", "lat", "lon", "categories"])
+        keep = np.ones(table.num_rows, dtype=bool)
+        if categories is not None:
+            keep &= _has_any(table.column("categories"), categories)
+        if area is not None:
+            lats = table.column("lat").to_numpy(zero_copy_only=False)
+            lons = table.column("lon").to_numpy(zero_copy_only=False)
+            candidates = np.flatnonzero(keep & ~np.isnan(lats) & ~np.isnan(lons))
+            keep[:] = False
+            keep[candidates[area.mask(lons[candidates], lats[candidates])]] = True
+        rows = np.flatnonzero(keep)
+        if limit is not None:
+            seqs = table.column("seq").to_numpy()[rows]
+            rows = rows[np.argsort(seqs, kind="stable")[:limit]]
+        yield from self._decode(groups, table, rows)
+
+    def _decode(self, groups: list[int], table: pa.Table, rows: np.ndarray) -> Iterator[Lead]:
+        if not len(rows):
+            return
+        seqs = table.column("seq").to_numpy()[rows]
+        order = rows[np.argsort(seqs, kind="stable")]
+        blobs = self._file.read_row_groups(groups, columns=["lead"]).column("lead").take(pa.array(order))
+        for blob in blobs.to_pylist():
+            yield decode_lead(blob)
+
+    def all_ids(self) -> dict[str, str]:
+        """id -> lead JSON of every lead, for diffs between snapshots."""
+        table = self._file.read(columns=["id", "lead"])
+        return dict(zip(table.column("id").to_pylist(), table.column("lead").to_pylist(), strict=True))
+
+    def area_rows(self) -> list[dict[str, Any]]:
+        """Every named area: name, kind, admin_level, the other fields and the geometry (shapely)."""
+        path = self.folder / AREAS
+        require_file(path, "index file")
+        table = pq.read_table(path)
+        geoms = shapely.from_wkb(table.column("geometry").to_numpy(zero_copy_only=False))
+        rows = table.drop_columns(["geometry"]).to_pylist()
+        for row, geom in zip(rows, geoms, strict=True):
+            row["fields"] = orjson.loads(row["fields"])
+            row["geometry"] = geom
+        return rows
+
+
+def _row_group_boxes(file: pq.ParquetFile) -> np.ndarray:
+    """(west, south, east, north) per row group from the Parquet column statistics."""
+    meta = file.metadata
+    names = [meta.schema.column(i).name for i in range(meta.num_columns)]
+    lat_i, lon_i = names.index("lat"), names.index("lon")
+    boxes = np.empty((meta.num_row_groups, 4))
+    for g in range(meta.num_row_groups):
+        rg = meta.row_group(g)
+        lat, lon = rg.column(lat_i).statistics, rg.column(lon_i).statistics
+        if lat is None or lon is None or not lat.has_min_max or not lon.has_min_max:
+            boxes[g] = (-np.inf, -np.inf, np.inf, np.inf)  # no statistics: never skip
+        else:
+            boxes[g] = (lon.min, lat.min, lon.max, lat.max)
+    return boxes
+
+
+def _has_any(column: pa.ChunkedArray, wanted: list[str]) -> np.ndarray:
+    """Rows whose category list shares at least one key with `wanted`."""
+    out = np.zeros(len(column), dtype=bool)
+    offset = 0
+    for chunk in column.chunks:
+        flat = pc.list_flatten(chunk)
+        parents = pc.list_parent_indices(chunk).to_numpy()
+        hits = pc.is_in(flat, value_set=pa.array(wanted, pa.string())).to_numpy(zero_copy_only=False)
+        out[offset + parents[hits]] = True
+        offset += len(chunk)
+    return out

@@ -1,0 +1,164 @@
+"""Writing an index folder from a stream of leads and a list of named areas."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+import pyarrow as pa
+import pyarrow.parquet as pq
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from mapleads.index.curve import ORDER, hilbert_keys
+from mapleads.index.store import AREAS, COVERAGE, FORMAT_VERSION, LEADS, MANIFEST, taxonomy_fingerprint
+from mapleads.lead import Lead
+from mapleads.regions.store import write_atomic
+from mapleads.taxonomy.model import fold
+
+#: rows per row group: small enough that a street-sized query decompresses little, large enough for scans
+ROW_GROUP = 4096
+LEADS_SCHEMA = pa.schema(
+    [
+        ("seq", pa.uint32()),
+        ("id", pa.string()),
+        ("lat", pa.float64()),
+        ("lon", pa.float64()),
+        ("categories", pa.list_(pa.string())),
+        ("lead", pa.string()),
+    ]
+)
+
+
+def encode_lead(lead: Lead) -> str:
+    """Lossless JSON of a lead: the same shape as Lead.to_dict(), read back with Lead.from_dict()."""
+    return orjson.dumps(lead, option=orjson.OPT_NON_STR_KEYS, default=str).decode()
+
+
+def decode_lead(text: str) -> Lead:
+    return Lead.from_dict(orjson.loads(text))
+
+
+class LeadColumns:
+    """Leads collected column-wise while the source streams them."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.lats: list[float] = []
+        self.lons: list[float] = []
+        self.categories: list[list[str]] = []
+        self.blobs: list[str] = []
+
+    def add(self, lead: Lead) -> None:
+        self.ids.append(lead.id)
+        self.lats.append(np.nan if lead.lat is None else lead.lat)
+        self.lons.append(np.nan if lead.lon is None else lead.lon)
+        self.categories.append(list(lead.categories))
+        self.blobs.append(encode_lead(lead))
+
+    def extend(self, leads: Iterable[Lead]) -> LeadColumns:
+        for lead in leads:
+            self.add(lead)
+        return self
+
+    def bounds(self) -> tuple[float, float, float, float] | None:
+        lons, lats = np.asarray(self.lons), np.asarray(self.lats)
+        ok = ~(np.isnan(lons) | np.isnan(lats))
+        if not ok.any():
+            return None
+        return (float(lons[ok].min()), float(lats[ok].min()), float(lons[ok].max()), float(lats[ok].max()))
+
+    def table(self) -> pa.Table:
+        """Rows in Hilbert order (points without coordinates last), `seq` keeping the source's order."""
+        lons, lats = np.asarray(self.lons, dtype=float), np.asarray(self.lats, dtype=float)
+        bounds = self.bounds() or (0.0, 0.0, 1.0, 1.0)
+        keys = hilbert_keys(lons, lats, bounds)
+        keys[np.isnan(lons) | np.isnan(lats)] = np.iinfo(np.uint64).max
+        order = np.argsort(keys, kind="stable")
+        table = pa.table(
+            {
+                "seq": pa.array(np.arange(len(self.ids), dtype=np.uint32)),
+                "id": pa.array(self.ids, pa.string()),
+                "lat": pa.array(lats, pa.float64(), from_pandas=True),
+                "lon": pa.array(lons, pa.float64(), from_pandas=True),
+                "categories": pa.array(self.categories, pa.list_(pa.string())),
+                "lead": pa.array(self.blobs, pa.string()),
+            },
+            schema=LEADS_SCHEMA,
+        )
+        return table.take(pa.array(order))
+
+
+def place_row(place: Any) -> dict[str, Any]:
+    """One named area as a row; every attribute but the geometry goes to `fields` so it can be rebuilt."""
+    if dataclasses.is_dataclass(place) and not isinstance(place, type):
+        attrs = {f.name: getattr(place, f.name) for f in dataclasses.fields(place)}
+    else:
+        attrs = dict(vars(place))
+    geometry: BaseGeometry = attrs.pop("geometry")
+    w, s, e, n = geometry.bounds
+    return {
+        "name": str(attrs.get("name") or ""),
+        "folded": fold(str(attrs.get("name") or "")),
+        "kind": None if attrs.get("kind") is None else str(attrs.get("kind")),
+        "admin_level": attrs.get("admin_level"),
+        "fields": orjson.dumps(attrs, option=orjson.OPT_NON_STR_KEYS, default=str).decode(),
+        "geometry": shapely.to_wkb(geometry),
+        "west": w,
+        "south": s,
+        "east": e,
+        "north": n,
+    }
+
+
+AREAS_SCHEMA = pa.schema(
+    [
+        ("name", pa.string()),
+        ("folded", pa.string()),
+        ("kind", pa.string()),
+        ("admin_level", pa.int32()),
+        ("fields", pa.string()),
+        ("geometry", pa.binary()),
+        ("west", pa.float64()),
+        ("south", pa.float64()),
+        ("east", pa.float64()),
+        ("north", pa.float64()),
+    ]
+)
+
+
+def write_index(
+    folder: Path,
+    leads: LeadColumns,
+    places: Iterable[Any],
+    coverage: BaseGeometry | None,
+    meta: dict[str, Any],
+) -> dict[str, Any]:
+    """Write the three data files and, last, the manifest that makes the folder an index."""
+    table = leads.table()
+    pq.write_table(table, folder / LEADS, row_group_size=ROW_GROUP, compression="zstd", write_statistics=True)
+    rows = [place_row(p) for p in places]
+    areas = pa.Table.from_pylist(rows, schema=AREAS_SCHEMA)
+    pq.write_table(areas, folder / AREAS, compression="zstd")
+    bounds = leads.bounds()
+    if coverage is None and bounds is not None:
+        coverage = shapely.box(*bounds)
+    (folder / COVERAGE).write_bytes(shapely.to_wkb(coverage) if coverage is not None else b"")
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        **meta,
+        "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "leads": table.num_rows,
+        "areas": areas.num_rows,
+        "row_groups": pq.ParquetFile(folder / LEADS).num_row_groups,
+        "bounds": list(bounds) if bounds else None,
+        "curve": f"hilbert{ORDER}",
+        "taxonomy": taxonomy_fingerprint(),
+    }
+    write_atomic(folder / MANIFEST, orjson.dumps(manifest, option=orjson.OPT_INDENT_2))
+    return manifest
