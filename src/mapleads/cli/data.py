@@ -47,9 +47,10 @@ def download(
     out.print(
         f"{local.path}: {verb} — snapshot {local.snapshot_date}, {human_size(local.size)}, {local.pbf}",
         highlight=False,
+        soft_wrap=True,
     )
     for old in result.replaced:
-        out.print(f"removed the previous snapshot {old}", highlight=False)
+        out.print(f"removed the previous snapshot {old}", highlight=False, soft_wrap=True)
 
 
 def list_regions(
@@ -61,11 +62,11 @@ def list_regions(
 
     if available:
         for region in sorted(load_catalog().regions, key=lambda r: r.path):
-            out.print(f"{region.path}\t{region.name}", highlight=False)
+            print(f"{region.path}\t{region.name}")
         return
     regions = list_local()
     if not regions:
-        out.print(f"no regions under {data_dir()}; try 'mapleads data download <region>'", highlight=False)
+        out.print(f"no regions under {data_dir()}; try 'mapleads data download <region>'", soft_wrap=True)
         return
     from mapleads.index.store import index_summary
 

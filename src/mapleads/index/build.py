@@ -20,10 +20,8 @@ from mapleads.errors import InputError
 from mapleads.index.locate import region_for
 from mapleads.index.store import source_fingerprint, staging_folder
 from mapleads.index.writer import LeadColumns, write_index
-from mapleads.regions.store import LocalRegion
+from mapleads.regions.store import BOUNDARY_FILE, LocalRegion
 from mapleads.sources.base import Progress, Query, get_source
-
-BOUNDARY = "boundary.wkb"
 
 
 @dataclass(slots=True)
@@ -66,7 +64,7 @@ def _read_places(path: str) -> list[Any]:
 
 def _coverage(region: LocalRegion) -> BaseGeometry | None:
     """The region's published boundary when we have it, else the bbox in the extract's header."""
-    boundary = region.folder / BOUNDARY
+    boundary = region.folder / BOUNDARY_FILE
     if boundary.exists():
         return shapely.from_wkb(boundary.read_bytes())
     import osmium

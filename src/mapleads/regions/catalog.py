@@ -8,7 +8,8 @@ instead of silently picking one.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -35,6 +36,8 @@ class Region:
     path: str
     pbf_url: str
     iso_codes: tuple[str, ...] = ()
+    #: GeoJSON geometry of the area the extract covers (used to pick the index that covers a query)
+    boundary: dict[str, Any] | None = field(default=None, compare=False, hash=False)
 
     @property
     def md5_url(self) -> str:
@@ -60,28 +63,22 @@ def _key(text: str) -> str:
 class Catalog:
     def __init__(self, regions: list[Region]) -> None:
         self.regions = regions
-        self._by_id = {_key(r.id): r for r in regions}
 
     def find(self, name: str) -> Region:
         """The one region a user meant; RegionError with candidates or suggestions otherwise."""
         if not name.strip():
             raise RegionError("empty region name; see 'mapleads data download --list'")
         key = _key(name.split("://", 1)[-1].split("download.geofabrik.de/", 1)[-1])
-        if key in self._by_id:
-            return self._by_id[key]
-        for matcher in (
-            lambda r: _key(r.path) == key,
-            lambda r: "/" in key and (_key(r.path).endswith("/" + key)),
-            lambda r: _key(r.name) == key,
-            lambda r: _key(r.path).rsplit("/", 1)[-1] == key,
-            lambda r: key.upper() in r.iso_codes,
-        ):
-            hits = [r for r in self.regions if matcher(r)]
-            if len(hits) == 1:
-                return hits[0]
-            if len(hits) > 1:
-                options = ", ".join(sorted(r.path for r in hits))
-                raise RegionError(f"region '{name}' is ambiguous: it matches {options}; give one of these")
+        exact = [r for r in self.regions if _key(r.path) == key]
+        if len(exact) == 1:
+            return exact[0]
+        by_name = [r for r in self.regions if _names_match(r, key)]
+        hits = by_name or [r for r in self.regions if key.upper() in r.iso_codes]
+        if len(hits) == 1:
+            return hits[0]
+        if len(hits) > 1:
+            options = ", ".join(sorted(r.path for r in hits))
+            raise RegionError(f"region '{name}' is ambiguous: it matches {options}; give one of these")
         raise RegionError(f"unknown region '{name}'{self._hint(name)}")
 
     def _hint(self, name: str) -> str:
@@ -89,6 +86,12 @@ class Catalog:
         found = process.extract(_key(name), choices, scorer=fuzz.WRatio, limit=5)
         names = [path for _, score, path in found if score >= 70]
         return f"; did you mean: {', '.join(names)}?" if names else "; see 'mapleads data download --list'"
+
+
+def _names_match(region: Region, key: str) -> bool:
+    """Its id, its name, the last part of its path, or a tail of its path ("germany/berlin")."""
+    path = _key(region.path)
+    return key in (_key(region.id), _key(region.name), path.rsplit("/", 1)[-1]) or path.endswith("/" + key)
 
 
 def parse_catalog(data: bytes, source: str) -> Catalog:
@@ -112,6 +115,7 @@ def parse_catalog(data: bytes, source: str) -> Catalog:
                     path=path,
                     pbf_url=url,
                     iso_codes=tuple(c.upper() for c in iso),
+                    boundary=feature.get("geometry"),
                 )
             )
     except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:

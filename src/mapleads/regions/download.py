@@ -25,6 +25,7 @@ import orjson
 from mapleads.errors import InputError, MapleadsError
 from mapleads.regions.catalog import Catalog, Region, load_catalog
 from mapleads.regions.store import (
+    BOUNDARY_FILE,
     LocalRegion,
     disk_error,
     local_region,
@@ -168,7 +169,7 @@ class _Fetch:
             self._save_state()
             done = offset
             with self.part.open(mode) as fh:
-                for chunk in resp.iter_bytes(CHUNK):
+                for chunk in resp.iter_bytes():
                     fh.write(chunk)
                     done += len(chunk)
                     if self.progress:
@@ -253,6 +254,7 @@ def _install(
         downloaded_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     )
     local.save()
+    _save_boundary(region, final.parent)
     replaced = []
     if existing and not keep_old and existing.pbf != final and existing.pbf.parent == final.parent:
         with contextlib.suppress(OSError):
@@ -268,3 +270,17 @@ def _http_date(value: str | None) -> str | None:
         return email.utils.parsedate_to_datetime(value).date().isoformat()
     except (TypeError, ValueError):
         return None
+
+
+def _save_boundary(region: Region, folder: Path) -> None:
+    """The published clip polygon, so queries can tell which local region covers them."""
+    import shapely
+    from shapely.geometry import shape
+
+    if not region.boundary:
+        return
+    try:
+        geometry = shape(region.boundary)
+    except (ValueError, TypeError, AttributeError, shapely.errors.GEOSException):
+        return
+    write_atomic(folder / BOUNDARY_FILE, shapely.to_wkb(geometry))

@@ -29,6 +29,7 @@ from mapleads.errors import InputError, MapleadsError
 from mapleads.settings import get_settings
 
 REGION_FILE = "region.json"
+BOUNDARY_FILE = "boundary.wkb"
 LOCAL_PREFIX = "local"
 
 
