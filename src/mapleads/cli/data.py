@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn, TransferSpeedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
 from rich.table import Table
 
 from mapleads.sources.base import Progress as ProgressFn
@@ -17,10 +27,15 @@ err = Console(stderr=True)
 
 
 @contextmanager
-def byte_progress(label: str) -> Iterator[ProgressFn]:
+def byte_progress(label: str, unit: str = "bytes") -> Iterator[ProgressFn]:
     """A rich progress bar on stderr, fed by a source-style progress(done, total) callback."""
-    columns = ("[progress.description]{task.description}", BarColumn(), DownloadColumn())
-    with Progress(*columns, TransferSpeedColumn(), TimeRemainingColumn(), console=err, transient=True) as bar:
+    if unit == "bytes":
+        columns: tuple[Any, ...] = (DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn())
+    else:
+        columns = (MofNCompleteColumn(), TextColumn(unit), TimeElapsedColumn())
+    with Progress(
+        "[progress.description]{task.description}", BarColumn(), *columns, console=err, transient=True
+    ) as bar:
         task = bar.add_task(label, total=None)
 
         def update(done: int, total: int) -> None:

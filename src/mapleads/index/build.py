@@ -7,7 +7,10 @@ with the lead pass on a 2-core machine.
 
 from __future__ import annotations
 
+import datetime as dt
+import multiprocessing
 import time
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +23,7 @@ from mapleads.errors import InputError
 from mapleads.index.locate import region_for
 from mapleads.index.store import source_fingerprint, staging_folder
 from mapleads.index.writer import LeadColumns, write_index
+from mapleads.lead import Lead
 from mapleads.regions.store import BOUNDARY_FILE, LocalRegion
 from mapleads.sources.base import Progress, Query, get_source
 
@@ -38,11 +42,15 @@ def build_index(target: str | Path | LocalRegion, progress: Progress | None = No
     pbf = region.pbf
     if not pbf.exists():
         raise InputError(f"the extract of {region.path} ({pbf}) is missing; download it again")
-    with ProcessPoolExecutor(max_workers=1) as pool:
+    # spawn, not fork: forking a process that runs threads (progress bar, osmium readers) can deadlock
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
         places: Future[list[Any]] = pool.submit(_read_places, str(pbf))
         source = get_source("pbf", path=pbf)
-        columns = LeadColumns().extend(source.leads(Query(), progress))
+        # the source's byte progress is not used: reading through its progress pipe stalls (see report)
+        columns = LeadColumns().extend(_counted(source.leads(Query()), progress))
         named_areas = places.result()
+    if region.snapshot_date is None:
+        region.snapshot_date = columns.snapshot_date or _file_date(pbf)
     meta = {
         "region": region.path,
         "name": region.name,
@@ -56,9 +64,26 @@ def build_index(target: str | Path | LocalRegion, progress: Progress | None = No
     return BuildResult(region, manifest, time.perf_counter() - start)
 
 
-def _read_places(path: str) -> list[Any]:
-    from mapleads.sources.pbf.places import read_places
+def _counted(leads: Iterator[Lead], progress: Progress | None) -> Iterator[Lead]:
+    """Pass leads through, reporting how many so far (total unknown: 0)."""
+    n = 0
+    for n, lead in enumerate(leads, 1):
+        if progress is not None and n % 2000 == 0:
+            progress(n, 0)
+        yield lead
+    if progress is not None:
+        progress(n, n)
 
+
+def _file_date(pbf: Path) -> str:
+    return dt.date.fromtimestamp(pbf.stat().st_mtime).isoformat()
+
+
+def _read_places(path: str) -> list[Any]:
+    try:
+        from mapleads.sources.pbf.places import read_places
+    except ImportError:  # TODO(index): drop once the place reader is on main
+        return []
     return list(read_places(path))
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from mapleads.errors import InputError
@@ -35,11 +34,14 @@ def region_for_file(path: Path) -> LocalRegion:
     absolute = path.resolve()
     for region in list_local():
         if region.pbf.resolve() == absolute:
+            if Path(region.file).is_absolute():  # the user's own file may have been replaced since
+                region.snapshot_date = pbf_snapshot_date(absolute)
+                region.size = absolute.stat().st_size
             return region
     record_path = local_path_for_file(absolute)
     known = local_region(record_path)
     stat = absolute.stat()
-    snapshot = pbf_snapshot_date(absolute) or dt.date.fromtimestamp(stat.st_mtime).isoformat()
+    snapshot = pbf_snapshot_date(absolute)  # None: the build takes the date the source puts on the leads
     region = LocalRegion(
         path=record_path,
         name=known.name if known else record_path.rsplit("/", 1)[-1],

@@ -111,6 +111,9 @@ def staging_folder(final: Path) -> Iterator[Path]:
     """A temp folder beside `final`, renamed over it on success and removed on any failure."""
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}.building-"))
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp.chmod(0o777 & ~umask)  # mkdtemp's 0700 would make a shared index unreadable to other users
     try:
         yield tmp
         _swap(tmp, final)

@@ -53,8 +53,11 @@ class LeadColumns:
         self.lons: list[float] = []
         self.categories: list[list[str]] = []
         self.blobs: list[str] = []
+        #: the snapshot date the source stamped on the leads (the file's, or its newest object's)
+        self.snapshot_date: str | None = None
 
     def add(self, lead: Lead) -> None:
+        self.snapshot_date = self.snapshot_date or lead.snapshot_date
         self.ids.append(lead.id)
         self.lats.append(np.nan if lead.lat is None else lead.lat)
         self.lons.append(np.nan if lead.lon is None else lead.lon)
