@@ -30,3 +30,8 @@ def data_dir(helsinki_index: BuildResult, monkeypatch: pytest.MonkeyPatch) -> It
     get_settings.cache_clear()
     yield folder.parent
     get_settings.cache_clear()
+
+
+from regions.conftest import dated_pbf, geofabrik  # noqa: E402  (the local Geofabrik server, shared)
+
+__all__ = ["dated_pbf", "geofabrik"]

@@ -76,8 +76,8 @@ def list_regions(
     from mapleads.regions.store import data_dir, human_size
 
     if available:
-        for region in sorted(load_catalog().regions, key=lambda r: r.path):
-            print(f"{region.path}\t{region.name}")
+        for offered in sorted(load_catalog().regions, key=lambda r: r.path):
+            print(f"{offered.path}\t{offered.name}")
         return
     regions = list_local()
     if not regions:

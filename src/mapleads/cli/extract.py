@@ -75,7 +75,9 @@ def extract_command(
     near: Annotated[str | None, typer.Option("--near", help="LAT,LON centre for --radius.")] = None,
     radius: Annotated[str | None, typer.Option("--radius", help="Distance from --near, e.g. 500m, 2km.")] = None,
     polygon: Annotated[Path | None, typer.Option("--polygon", help="GeoJSON (Multi)Polygon file.")] = None,
-    source: Annotated[str, typer.Option("--source", help="pbf | index | overpass | overture | google")] = "pbf",
+    source: Annotated[
+        str, typer.Option("--source", help="auto (an index if one covers, else pbf) | pbf | index | ...")
+    ] = "auto",
     fields: Annotated[str | None, typer.Option("--fields", help="Comma-separated columns to write.")] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most this many leads.")] = None,
     bom: Annotated[bool, typer.Option("--bom", help="CSV with a UTF-8 BOM, for Excel.")] = False,

@@ -10,8 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from mapleads.areas import Area, area_from_bbox, area_from_polygon_file, area_from_radius
 from mapleads.errors import AreaError, MapleadsError
 from mapleads.index.locate import region_for
@@ -68,8 +66,10 @@ def pick_index(
             raise AreaError(f"'{place}' is a place in several indexed regions ({names}); add --from REGION")
         return having[0] if having else None
     if area is not None:
-        covering = [ix for ix in indexes if ix.coverage is not None and ix.coverage.covers(area.geometry)]
-        return min(covering, key=lambda ix: ix.coverage.area) if covering else None
+        covering = [
+            (c.area, ix) for ix in indexes if (c := ix.coverage) is not None and c.covers(area.geometry)
+        ]
+        return min(covering, key=lambda pair: pair[0])[1] if covering else None
     return None
 
 
@@ -104,10 +104,17 @@ def auto_source(
             area = area_from_polygon_file(polygon)
     chosen = pick_index(path=options.get("path"), place=place, area=area)
     if chosen is None:
-        return "pbf", options
+        return "pbf", _with_region_file(options)
     return "index", {**{k: v for k, v in options.items() if k != "path"}, "index": chosen.folder}
 
 
-def describe(index: RegionIndex) -> str:
-    m = index.manifest
-    return orjson.dumps({k: m.get(k) for k in ("region", "snapshot_date", "leads")}).decode()
+def _with_region_file(options: dict[str, Any]) -> dict[str, Any]:
+    """`--from berlin` without an index: read the downloaded extract of that region."""
+    given = options.get("path")
+    if given is None or Path(str(given)).expanduser().exists():
+        return options
+    try:
+        region = region_for(given)
+    except MapleadsError:
+        return options
+    return {**options, "path": region.pbf}

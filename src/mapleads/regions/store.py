@@ -90,7 +90,8 @@ def local_region(path: str) -> LocalRegion | None:
 def _load(meta: Path) -> LocalRegion:
     try:
         data: dict[str, Any] = orjson.loads(meta.read_bytes())
-        return LocalRegion(**{k: data.get(k) for k in LocalRegion.__dataclass_fields__ if k in data})
+        fields: dict[str, Any] = {k: data[k] for k in LocalRegion.__dataclass_fields__ if k in data}
+        return LocalRegion(**fields)
     except (orjson.JSONDecodeError, TypeError) as exc:
         raise InputError(f"{meta} is damaged ({exc}); delete its folder and download again") from None
 
