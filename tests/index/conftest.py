@@ -25,7 +25,7 @@ def helsinki_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuildRe
 @pytest.fixture
 def data_dir(helsinki_index: BuildResult, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Points the settings at the session's data directory (which holds the Helsinki index)."""
-    folder = helsinki_index.region.index_dir.parents[2]
+    folder = helsinki_index.index_dir.parents[2]
     monkeypatch.setenv("MAPLEADS_DATA_DIR", str(folder.parent))
     get_settings.cache_clear()
     yield folder.parent

@@ -60,7 +60,7 @@ def test_the_index_returns_the_same_leads_as_the_pbf(
     area = _areas(tmp_path)[area_name]
     query = Query(categories=categories, area=area)
     direct = list(PbfSource(DEMO).leads(query))
-    indexed = list(IndexSource(index=helsinki_index.region.index_dir).leads(query))
+    indexed = list(IndexSource(index=helsinki_index.index_dir).leads(query))
     assert direct, "the query should find something in the demo data"
     assert [lead.id for lead in indexed] == [lead.id for lead in direct]
     if area is None:  # address completion near an area's edge may see fewer neighbours in a clipped scan

@@ -24,7 +24,7 @@ from .conftest import DEMO
 
 def _copy_index(result: BuildResult, tmp_path: Path) -> Path:
     folder = tmp_path / "index"
-    shutil.copytree(result.region.index_dir, folder)
+    shutil.copytree(result.index_dir, folder)
     return folder
 
 
@@ -54,7 +54,7 @@ def test_leads_round_trip_without_loss() -> None:
 
 
 def test_rows_are_sorted_so_row_groups_cover_small_areas(helsinki_index: BuildResult) -> None:
-    index = RegionIndex(helsinki_index.region.index_dir)
+    index = RegionIndex(helsinki_index.index_dir)
     meta = pq.ParquetFile(index.folder / "leads.parquet").metadata
     assert meta.num_row_groups == -(-helsinki_index.manifest["leads"] // ROW_GROUP)
     columns = LeadColumns()
@@ -101,7 +101,7 @@ def test_a_failed_build_keeps_the_previous_index_and_leaves_no_temp_files(
 
     get_settings.cache_clear()
     first = build_index(DEMO)
-    before = (first.region.index_dir / "manifest.json").read_bytes()
+    before = (first.index_dir / "manifest.json").read_bytes()
     code = (
         "import resource, signal, sys\n"
         "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
@@ -115,6 +115,6 @@ def test_a_failed_build_keeps_the_previous_index_and_leaves_no_temp_files(
     get_settings.cache_clear()
     assert done.returncode == 1, done.stderr
     assert "disk full while writing" in done.stderr and "Traceback" not in done.stderr
-    assert (first.region.index_dir / "manifest.json").read_bytes() == before
-    assert RegionIndex(first.region.index_dir).manifest["leads"] == first.manifest["leads"]
+    assert (first.index_dir / "manifest.json").read_bytes() == before
+    assert RegionIndex(first.index_dir).manifest["leads"] == first.manifest["leads"]
     assert sorted(p.name for p in first.region.folder.iterdir()) == ["index", "region.json"]

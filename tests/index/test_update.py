@@ -33,7 +33,7 @@ def test_update_reports_new_changed_and_gone_leads(fresh_data_dir: Path) -> None
     city = fresh_data_dir / "city.osm.pbf"
     edited_copy(DEMO, city, "2026-11-20T00:00:00Z")
     first = build_index(city)
-    closing, renamed = _two_node_leads(first.region.index_dir)
+    closing, renamed = _two_node_leads(first.index_dir)
     edited_copy(
         DEMO,
         city,
@@ -51,7 +51,7 @@ def test_update_reports_new_changed_and_gone_leads(fresh_data_dir: Path) -> None
     assert "new: 1  changed: 1  gone: 1" in report.summary()
     written = {lead.id: lead.extra["change"] for lead in read_leads(out)}
     assert written == {f"osm:n{NEW_NODE_ID}": "new", renamed: "changed", closing: "gone"}
-    cafes = {lead.id for lead in RegionIndex(first.region.index_dir).leads(["cafe"], None)}
+    cafes = {lead.id for lead in RegionIndex(first.index_dir).leads(["cafe"], None)}
     assert f"osm:n{NEW_NODE_ID}" in cafes
 
 
@@ -76,7 +76,7 @@ def test_update_of_a_downloaded_region_fetches_the_newer_snapshot(geofabrik, tmp
 
     download_region("berlin")
     built = build_index("berlin")
-    victim, _ = _two_node_leads(built.region.index_dir)
+    victim, _ = _two_node_leads(built.index_dir)
     newer = edited_copy(
         DEMO, tmp_path / "newer.osm.pbf", "2026-11-27T21:21:02Z", drop={int(victim.removeprefix("osm:n"))}
     )
@@ -85,4 +85,4 @@ def test_update_of_a_downloaded_region_fetches_the_newer_snapshot(geofabrik, tmp
     assert report.downloaded == "downloaded"
     assert (report.old_snapshot, report.new_snapshot) == ("2026-11-20", "2026-11-27")
     assert report.changes.gone == [victim] and report.changes.new == []
-    assert victim not in {lead.id for lead in RegionIndex(built.region.index_dir).leads(None, None)}
+    assert victim not in {lead.id for lead in RegionIndex(built.index_dir).leads(None, None)}

@@ -22,11 +22,11 @@ def build(
     with byte_progress(f"indexing {Path(target).name}", unit="leads") as progress:
         result = build_index(target, progress)
     m = result.manifest
-    size = sum(p.stat().st_size for p in result.region.index_dir.iterdir())
+    size = sum(p.stat().st_size for p in result.index_dir.iterdir())
     out.print(
         f"{result.region.path}: indexed {m['leads']:,} leads and {m['areas']:,} named areas "
         f"(snapshot {m.get('snapshot_date') or '?'}) in {result.seconds:.1f} s — {human_size(size)} at "
-        f"{result.region.index_dir}",
+        f"{result.index_dir}",
         highlight=False,
         soft_wrap=True,
     )

@@ -33,6 +33,8 @@ class BuildResult:
     region: LocalRegion
     manifest: dict[str, Any]
     seconds: float
+    #: where the index was written (fixed at build time, whatever MAPLEADS_DATA_DIR says later)
+    index_dir: Path
 
 
 def build_index(target: str | Path | LocalRegion, progress: Progress | None = None) -> BuildResult:
@@ -61,7 +63,7 @@ def build_index(target: str | Path | LocalRegion, progress: Progress | None = No
     with staging_folder(region.index_dir) as tmp:
         manifest = write_index(tmp, columns, named_areas, _coverage(region), meta)
     region.save()
-    return BuildResult(region, manifest, time.perf_counter() - start)
+    return BuildResult(region, manifest, time.perf_counter() - start, region.index_dir)
 
 
 def _counted(leads: Iterator[Lead], progress: Progress | None) -> Iterator[Lead]:

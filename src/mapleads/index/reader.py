@@ -16,8 +16,16 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from mapleads.areas import Area
-from mapleads.index.store import AREAS, COVERAGE, LEADS, IndexFormatError, read_manifest, require_file
-from mapleads.index.writer import decode_lead
+from mapleads.index.store import (
+    AREAS,
+    COVERAGE,
+    LEADS,
+    RECORDS,
+    IndexFormatError,
+    read_manifest,
+    require_file,
+)
+from mapleads.index.writer import decode_leads
 from mapleads.lead import Lead
 
 
@@ -27,14 +35,11 @@ class RegionIndex:
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
         self.manifest = read_manifest(self.folder)
-        require_file(self.folder / LEADS, "index file")
-        try:
-            self._file = pq.ParquetFile(self.folder / LEADS, memory_map=True)
-        except (OSError, pa.ArrowInvalid) as exc:
-            raise IndexFormatError(
-                f"the index file {self.folder / LEADS} is damaged ({exc}); rebuild it"
-            ) from None
+        self._file = _open_parquet(self.folder / LEADS)
+        self._records = _open_parquet(self.folder / RECORDS)
         self._boxes = _row_group_boxes(self._file)
+        sizes = [self._file.metadata.row_group(g).num_rows for g in range(self._file.num_row_groups)]
+        self._starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
 
     @property
     def snapshot_date(self) -> str | None:
@@ -65,6 +70,7 @@ class RegionIndex:
         if not groups:
             return
         table = self._file.read_row_groups(groups, columns=["seq", "lat", "lon", "categories"])
+        positions = np.concatenate([np.arange(self._starts[g], self._starts[g + 1]) for g in groups])
         keep = np.ones(table.num_rows, dtype=bool)
         if categories is not None:
             keep &= _has_any(table.column("categories"), categories)
@@ -75,24 +81,26 @@ class RegionIndex:
             keep[:] = False
             keep[candidates[area.mask(lons[candidates], lats[candidates])]] = True
         rows = np.flatnonzero(keep)
-        if limit is not None:
-            seqs = table.column("seq").to_numpy()[rows]
-            rows = rows[np.argsort(seqs, kind="stable")[:limit]]
-        yield from self._decode(groups, table, rows)
+        order = rows[np.argsort(table.column("seq").to_numpy()[rows], kind="stable")][:limit]
+        yield from decode_leads(self._records_at(positions[order]))
 
-    def _decode(self, groups: list[int], table: pa.Table, rows: np.ndarray) -> Iterator[Lead]:
-        if not len(rows):
-            return
-        seqs = table.column("seq").to_numpy()[rows]
-        order = rows[np.argsort(seqs, kind="stable")]
-        blobs = self._file.read_row_groups(groups, columns=["lead"]).column("lead").take(pa.array(order))
-        for blob in blobs.to_pylist():
-            yield decode_lead(blob)
+    def _records_at(self, positions: np.ndarray) -> list[str]:
+        """Lead JSON at global row positions, decompressing only the small record groups that hold them."""
+        if not len(positions):
+            return []
+        per_group = self._records.metadata.row_group(0).num_rows
+        groups = np.unique(positions // per_group)
+        column = self._records.read_row_groups(groups.tolist(), columns=["lead"]).column("lead")
+        # a group's first row in the concatenated read: groups are full except possibly the last one
+        first = np.searchsorted(groups, positions // per_group) * per_group
+        blobs: list[str] = column.take(pa.array(first + positions % per_group)).to_pylist()
+        return blobs
 
     def all_ids(self) -> dict[str, str]:
         """id -> lead JSON of every lead, for diffs between snapshots."""
-        table = self._file.read(columns=["id", "lead"])
-        return dict(zip(table.column("id").to_pylist(), table.column("lead").to_pylist(), strict=True))
+        ids = self._file.read(columns=["id"]).column("id").to_pylist()
+        blobs = self._records.read(columns=["lead"]).column("lead").to_pylist()
+        return dict(zip(ids, blobs, strict=True))
 
     def area_rows(self) -> list[dict[str, Any]]:
         """Every named area: name, kind, admin_level, the other fields and the geometry (shapely)."""
@@ -105,6 +113,14 @@ class RegionIndex:
             row["fields"] = orjson.loads(row["fields"])
             row["geometry"] = geom
         return rows
+
+
+def _open_parquet(path: Path) -> pq.ParquetFile:
+    require_file(path, "index file")
+    try:
+        return pq.ParquetFile(path, memory_map=True)
+    except (OSError, pa.ArrowInvalid) as exc:
+        raise IndexFormatError(f"the index file {path} is damaged ({exc}); rebuild it") from None
 
 
 def _row_group_boxes(file: pq.ParquetFile) -> np.ndarray:

@@ -3,6 +3,7 @@
     index/
         manifest.json     format version, source file + snapshot, counts, bounds, taxonomy fingerprint
         leads.parquet     one row per lead, Hilbert-sorted; lat/lon min/max per row group prune queries
+        records.parquet   the full lead records (JSON) in the same order, in small row groups
         areas.parquet     named areas (admin boundaries, places) as WKB, for "--in <place>"
         coverage.wkb      the area the extract covers, to pick the right index for a query
 
@@ -33,6 +34,7 @@ from mapleads.regions.store import LocalRegion, disk_error, folder_size
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 LEADS = "leads.parquet"
+RECORDS = "records.parquet"
 AREAS = "areas.parquet"
 COVERAGE = "coverage.wkb"
 

@@ -16,13 +16,23 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from mapleads.index.curve import ORDER, hilbert_keys
-from mapleads.index.store import AREAS, COVERAGE, FORMAT_VERSION, LEADS, MANIFEST, taxonomy_fingerprint
-from mapleads.lead import Lead
+from mapleads.index.store import (
+    AREAS,
+    COVERAGE,
+    FORMAT_VERSION,
+    LEADS,
+    MANIFEST,
+    RECORDS,
+    taxonomy_fingerprint,
+)
+from mapleads.lead import Address, Lead, Provenance
 from mapleads.regions.store import write_atomic
 from mapleads.taxonomy.model import fold
 
-#: rows per row group: small enough that a street-sized query decompresses little, large enough for scans
+#: rows per row group of the filter columns: each group is a compact patch of the map
 ROW_GROUP = 4096
+#: rows per row group of the full records: only groups holding answers are decompressed
+RECORD_GROUP = 256
 LEADS_SCHEMA = pa.schema(
     [
         ("seq", pa.uint32()),
@@ -41,7 +51,24 @@ def encode_lead(lead: Lead) -> str:
 
 
 def decode_lead(text: str) -> Lead:
-    return Lead.from_dict(orjson.loads(text))
+    return _lead(orjson.loads(text))
+
+
+def decode_leads(blobs: list[str]) -> list[Lead]:
+    """Many records in one JSON parse (a query's answers), in order."""
+    if not blobs:
+        return []
+    return [_lead(record) for record in orjson.loads("[" + ",".join(blobs) + "]")]
+
+
+def _lead(record: dict[str, Any]) -> Lead:
+    """Fast path for records written by `encode_lead`; Lead.from_dict for records of another Lead shape."""
+    try:
+        address = Address(**record["address"])
+        provenance = {k: Provenance(**v) for k, v in record["provenance"].items()}
+        return Lead(**{**record, "address": address, "provenance": provenance})
+    except (KeyError, TypeError, AttributeError):
+        return Lead.from_dict(record)
 
 
 class LeadColumns:
@@ -144,7 +171,14 @@ def write_index(
 ) -> dict[str, Any]:
     """Write the three data files and, last, the manifest that makes the folder an index."""
     table = leads.table()
-    pq.write_table(table, folder / LEADS, row_group_size=ROW_GROUP, compression="zstd", write_statistics=True)
+    filters = table.drop_columns(["lead"])
+    pq.write_table(
+        filters, folder / LEADS, row_group_size=ROW_GROUP, compression="zstd", write_statistics=True
+    )
+    records = table.select(["lead"])
+    pq.write_table(
+        records, folder / RECORDS, row_group_size=RECORD_GROUP, compression="zstd", write_statistics=False
+    )
     rows = [place_row(p) for p in places]
     areas = pa.Table.from_pylist(rows, schema=AREAS_SCHEMA)
     pq.write_table(areas, folder / AREAS, compression="zstd")
