@@ -9,14 +9,17 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from mapleads.api import extract
+from mapleads.api import extract, resolve_area
 from mapleads.errors import EmptyResultError, MapleadsError
 from mapleads.export import write_leads
 from mapleads.export.formats import check_fields, format_for
 from mapleads.lead import Lead
+from mapleads.sources import get_source
+from mapleads.taxonomy import get_taxonomy
 
 out = Console(stderr=True)
 
@@ -73,7 +76,9 @@ def extract_command(
     place: Annotated[str | None, typer.Option("--in", help="A place name found in the data.")] = None,
     bbox: Annotated[str | None, typer.Option("--bbox", help="W,S,E,N in degrees.")] = None,
     near: Annotated[str | None, typer.Option("--near", help="LAT,LON centre for --radius.")] = None,
-    radius: Annotated[str | None, typer.Option("--radius", help="Distance from --near, e.g. 500m, 2km.")] = None,
+    radius: Annotated[
+        str | None, typer.Option("--radius", help="Distance from --near, e.g. 500m, 2km.")
+    ] = None,
     polygon: Annotated[Path | None, typer.Option("--polygon", help="GeoJSON (Multi)Polygon file.")] = None,
     source: Annotated[
         str, typer.Option("--source", help="auto (an index if one covers, else pbf) | pbf | index | ...")
@@ -83,7 +88,8 @@ def extract_command(
     bom: Annotated[bool, typer.Option("--bom", help="CSV with a UTF-8 BOM, for Excel.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
 ) -> None:
-    """Extract business leads, e.g. mapleads extract dentist --in Kamppi --from helsinki.osm.pbf -o leads.xlsx"""
+    """Extract business leads: mapleads extract dentist --in Kamppi --from helsinki.osm.pbf -o leads.xlsx"""
+    get_taxonomy().resolve(what)  # unknown words fail before any file is read
     field_list = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
     if output is not None:
         format_for(output)
@@ -95,6 +101,13 @@ def extract_command(
         if progress is not None and task is not None:
             progress.update(task, completed=done, total=total or None)
 
+    options = {"path": source_file} if source_file is not None else {}
+    area = resolve_area(
+        get_source(source, **options), place=place, bbox=bbox, near=near, radius=radius, polygon=polygon
+    )
+    if area is not None and not quiet:
+        for note in area.notes:
+            out.print(f"[yellow]note:[/yellow] {escape(note)}", highlight=False)
     if progress:
         progress.start()
     try:
@@ -102,11 +115,7 @@ def extract_command(
             what,
             source=source,
             path=source_file,
-            place=place,
-            bbox=bbox,
-            near=near,
-            radius=radius,
-            polygon=polygon,
+            area=area,
             limit=limit,
             progress=report if progress else None,
         )
@@ -115,7 +124,9 @@ def extract_command(
         if progress:
             progress.stop()
     if first is None:
-        raise EmptyResultError("no leads matched: try other categories or a larger area (nothing was written)")
+        raise EmptyResultError(
+            "no leads matched: try other categories or a larger area (nothing was written)"
+        )
     summary = Summary()
     stream = summary.watch(chain([first], leads))
     if output is None:
@@ -123,7 +134,13 @@ def extract_command(
     else:
         write_leads(stream, output, fields=field_list, bom=bom, metadata={"query": " ".join(what)})
     if not quiet:
-        where = place or bbox or (f"{radius or '500m'} around {near}" if near else None) or polygon or "everywhere"
+        where = (
+            place
+            or bbox
+            or (f"{radius or '500m'} around {near}" if near else None)
+            or polygon
+            or "everywhere"
+        )
         out.print(summary.table(f"{' '.join(what)} — {where}"))
         if output is not None:
             out.print(f"wrote {summary.count} leads to {output}")
@@ -135,8 +152,9 @@ def _preview(leads: Iterator[Lead], rows: int = 20) -> None:
         table.add_column(col, overflow="fold")
     for i, lead in enumerate(leads):
         if i < rows:
-            table.add_row(lead.name, lead.category or "", lead.phone or "", lead.website or "",
-                          lead.address.formatted())
+            table.add_row(
+                lead.name, lead.category or "", lead.phone or "", lead.website or "", lead.address.formatted()
+            )
     Console().print(table)
 
 
