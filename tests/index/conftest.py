@@ -32,6 +32,6 @@ def data_dir(helsinki_index: BuildResult, monkeypatch: pytest.MonkeyPatch) -> It
     get_settings.cache_clear()
 
 
-from regions.conftest import dated_pbf, geofabrik  # noqa: E402  (the local Geofabrik server, shared)
+from ..regions.conftest import dated_pbf, geofabrik  # noqa: E402  (the local Geofabrik server, shared)
 
 __all__ = ["dated_pbf", "geofabrik"]

@@ -72,3 +72,38 @@ def test_the_cli_extracts_from_the_index_with_the_same_output(
 def _rows(path: Path) -> list[dict[str, object]]:
     _, rows = read_rows(path)
     return [{k: v for k, v in row.items() if k != "snapshot_date"} for row in rows]
+
+
+def test_a_place_of_an_indexed_region_is_answered_without_a_file(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert auto_source({}, place="Kamppi")[0] == "index"
+    via_index, via_pbf = tmp_path / "index.csv", tmp_path / "pbf.csv"
+    assert main(["extract", "dentist", "--in", "Kamppi", "-q", "-o", str(via_index)]) == 0
+    assert (
+        main(
+            [
+                "extract",
+                "dentist",
+                "--in",
+                "Kamppi",
+                "--from",
+                str(DEMO),
+                "--source",
+                "pbf",
+                "-q",
+                "-o",
+                str(via_pbf),
+            ]
+        )
+        == 0
+    )
+    assert _rows(via_index) == _rows(via_pbf)
+
+
+def test_an_unknown_place_without_a_file_falls_back_to_the_pbf_and_says_what_it_needs(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert auto_source({}, place="Atlantis") == ("pbf", {})
+    assert main(["extract", "dentist", "--in", "Atlantis", "-q"]) == 1
+    assert "--from" in capsys.readouterr().err

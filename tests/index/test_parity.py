@@ -8,6 +8,7 @@ import orjson
 import pytest
 
 from mapleads.areas import Area, area_from_bbox, area_from_polygon_file, area_from_radius
+from mapleads.errors import AreaError
 from mapleads.index.build import BuildResult
 from mapleads.index.source import IndexSource
 from mapleads.lead import Lead
@@ -78,3 +79,36 @@ def _record(lead: Lead) -> dict[str, object]:
 def test_the_index_holds_every_lead_of_the_file(helsinki_index: BuildResult) -> None:
     every = list(PbfSource(DEMO).leads(Query()))
     assert helsinki_index.manifest["leads"] == len(every) > 1000
+
+
+PLACE_QUERIES = [
+    (["dentist"], "Kamppi"),
+    (["restaurant", "cafe"], "Kluuvi"),
+    (None, "Punavuori"),
+    (["hairdresser"], "Helsinki"),  # a city boundary cut at the data's edge, closed along it
+    (None, "Rautatientori"),
+    (["restaurant"], "relation/184714"),  # a place by its OSM ref
+]
+
+
+@pytest.mark.parametrize(("categories", "place"), PLACE_QUERIES)
+def test_places_resolve_and_answer_like_the_pbf(
+    helsinki_index: BuildResult, categories: list[str] | None, place: str
+) -> None:
+    pbf, index = PbfSource(DEMO), IndexSource(index=helsinki_index.index_dir)
+    from_pbf, from_index = pbf.resolve_place(place), index.resolve_place(place)
+    assert from_index.geometry.equals(from_pbf.geometry) and from_index.notes == from_pbf.notes
+    direct = [lead.id for lead in pbf.leads(Query(categories=categories, area=from_pbf))]
+    indexed = [lead.id for lead in index.leads(Query(categories=categories, area=from_index))]
+    assert direct and indexed == direct
+
+
+@pytest.mark.parametrize("place", ["Vuohi", "Kallio", "Linjat", "Atlantis", "Kampi"])
+def test_ambiguous_incomplete_and_unknown_places_fail_like_the_pbf(
+    helsinki_index: BuildResult, place: str
+) -> None:
+    with pytest.raises(AreaError) as from_pbf:
+        PbfSource(DEMO).resolve_place(place)
+    with pytest.raises(AreaError) as from_index:
+        IndexSource(index=helsinki_index.index_dir).resolve_place(place)
+    assert str(from_index.value) == str(from_pbf.value)

@@ -72,7 +72,8 @@ def report_dir(region_path: str) -> Path:
 
 def test_update_of_a_downloaded_region_fetches_the_newer_snapshot(geofabrik, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from mapleads.regions import download_region
-    from regions.geofabrik_server import Served
+
+    from ..regions.geofabrik_server import Served
 
     download_region("berlin")
     built = build_index("berlin")

@@ -26,6 +26,7 @@ from mapleads.index.writer import LeadColumns, write_index
 from mapleads.lead import Lead
 from mapleads.regions.store import BOUNDARY_FILE, LocalRegion
 from mapleads.sources.base import Progress, Query, get_source
+from mapleads.sources.pbf.places import Place, read_places
 
 
 @dataclass(slots=True)
@@ -46,11 +47,11 @@ def build_index(target: str | Path | LocalRegion, progress: Progress | None = No
         raise InputError(f"the extract of {region.path} ({pbf}) is missing; download it again")
     # spawn, not fork: forking a process that runs threads (progress bar, osmium readers) can deadlock
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        places: Future[list[Any]] = pool.submit(_read_places, str(pbf))
+        places: Future[tuple[list[Place], Any]] = pool.submit(read_places, pbf)
         source = get_source("pbf", path=pbf)
         # the source's byte progress is not used: reading through its progress pipe stalls (see report)
         columns = LeadColumns().extend(_counted(source.leads(Query()), progress))
-        named_areas = places.result()
+        named_areas, data_box = places.result()
     if region.snapshot_date is None:
         region.snapshot_date = columns.snapshot_date or _file_date(pbf)
     meta = {
@@ -61,7 +62,7 @@ def build_index(target: str | Path | LocalRegion, progress: Progress | None = No
         "snapshot_date": region.snapshot_date,
     }
     with staging_folder(region.index_dir) as tmp:
-        manifest = write_index(tmp, columns, named_areas, _coverage(region), meta)
+        manifest = write_index(tmp, columns, named_areas, data_box, _coverage(region), meta)
     region.save()
     return BuildResult(region, manifest, time.perf_counter() - start, region.index_dir)
 
@@ -79,14 +80,6 @@ def _counted(leads: Iterator[Lead], progress: Progress | None) -> Iterator[Lead]
 
 def _file_date(pbf: Path) -> str:
     return dt.date.fromtimestamp(pbf.stat().st_mtime).isoformat()
-
-
-def _read_places(path: str) -> list[Any]:
-    try:
-        from mapleads.sources.pbf.places import read_places
-    except ImportError:  # TODO(index): drop once the place reader is on main
-        return []
-    return list(read_places(path))
 
 
 def _coverage(region: LocalRegion) -> BaseGeometry | None:

@@ -13,10 +13,10 @@ from typing import Any
 from mapleads.areas import Area, area_from_bbox, area_from_polygon_file, area_from_radius
 from mapleads.errors import AreaError, MapleadsError
 from mapleads.index.locate import region_for
+from mapleads.index.places import knows_place
 from mapleads.index.reader import RegionIndex
 from mapleads.index.store import MANIFEST, index_summary
 from mapleads.regions.store import LocalRegion, list_local
-from mapleads.taxonomy.model import fold
 
 _OPEN: dict[Path, tuple[int, RegionIndex]] = {}
 
@@ -59,8 +59,7 @@ def pick_index(
         return index_for(path)
     indexes = [open_index(r.index_dir) for r in list_local() if _fresh(r)]
     if place:
-        key = fold(place)
-        having = [ix for ix in indexes if any(row["folded"] == key for row in area_rows(ix))]
+        having = [ix for ix in indexes if knows_place(ix.places, place)]
         if len(having) > 1:
             names = ", ".join(str(ix.manifest.get("region")) for ix in having)
             raise AreaError(f"'{place}' is a place in several indexed regions ({names}); add --from REGION")
@@ -71,17 +70,6 @@ def pick_index(
         ]
         return min(covering, key=lambda pair: pair[0])[1] if covering else None
     return None
-
-
-_AREAS: dict[int, list[dict[str, Any]]] = {}
-
-
-def area_rows(index: RegionIndex) -> list[dict[str, Any]]:
-    """Named areas of an opened index, read once per opened index."""
-    rows = _AREAS.get(id(index))
-    if rows is None:
-        rows = _AREAS[id(index)] = index.area_rows()
-    return rows
 
 
 def auto_source(

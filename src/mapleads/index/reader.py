@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -16,6 +14,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from mapleads.areas import Area
+from mapleads.index.places import catalog_from
 from mapleads.index.store import (
     AREAS,
     COVERAGE,
@@ -27,6 +26,7 @@ from mapleads.index.store import (
 )
 from mapleads.index.writer import decode_leads
 from mapleads.lead import Lead
+from mapleads.sources.pbf.places import PlaceCatalog
 
 
 class RegionIndex:
@@ -102,17 +102,12 @@ class RegionIndex:
         blobs = self._records.read(columns=["lead"]).column("lead").to_pylist()
         return dict(zip(ids, blobs, strict=True))
 
-    def area_rows(self) -> list[dict[str, Any]]:
-        """Every named area: name, kind, admin_level, the other fields and the geometry (shapely)."""
+    @cached_property
+    def places(self) -> PlaceCatalog:
+        """The named areas of the indexed file, resolvable by name like the .pbf source's."""
         path = self.folder / AREAS
         require_file(path, "index file")
-        table = pq.read_table(path)
-        geoms = shapely.from_wkb(table.column("geometry").to_numpy(zero_copy_only=False))
-        rows = table.drop_columns(["geometry"]).to_pylist()
-        for row, geom in zip(rows, geoms, strict=True):
-            row["fields"] = orjson.loads(row["fields"])
-            row["geometry"] = geom
-        return rows
+        return catalog_from(path, self.manifest.get("data_box"))
 
 
 def _open_parquet(path: Path) -> pq.ParquetFile:

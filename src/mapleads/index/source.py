@@ -7,8 +7,7 @@ from pathlib import Path
 
 from mapleads.areas import Area
 from mapleads.errors import MapleadsError
-from mapleads.index.pick import area_rows, index_for, open_index, pick_index
-from mapleads.index.places import resolve_in_areas
+from mapleads.index.pick import index_for, open_index, pick_index
 from mapleads.index.reader import RegionIndex
 from mapleads.lead import Lead
 from mapleads.sources.base import Progress, Query
@@ -40,7 +39,7 @@ class IndexSource:
                 f"no local index has a place named '{name}'; give --from REGION or a .pbf file"
             )
         self._index = index
-        return resolve_in_areas(area_rows(index), name, f"the index of {index.manifest.get('region')}")
+        return index.places.resolve(name)
 
     def leads(self, query: Query, progress: Progress | None = None) -> Iterator[Lead]:
         index = self._index or pick_index(area=query.area)

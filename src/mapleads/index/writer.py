@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
@@ -16,6 +15,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from mapleads.index.curve import ORDER, hilbert_keys
+from mapleads.index.places import write_places
 from mapleads.index.store import (
     AREAS,
     COVERAGE,
@@ -27,7 +27,7 @@ from mapleads.index.store import (
 )
 from mapleads.lead import Address, Lead, Provenance
 from mapleads.regions.store import write_atomic
-from mapleads.taxonomy.model import fold
+from mapleads.sources.pbf.places import Place
 
 #: rows per row group of the filter columns: each group is a compact patch of the map
 ROW_GROUP = 4096
@@ -124,48 +124,11 @@ class LeadColumns:
         return table.take(pa.array(order))
 
 
-def place_row(place: Any) -> dict[str, Any]:
-    """One named area as a row; every attribute but the geometry goes to `fields` so it can be rebuilt."""
-    if dataclasses.is_dataclass(place) and not isinstance(place, type):
-        attrs = {f.name: getattr(place, f.name) for f in dataclasses.fields(place)}
-    else:
-        attrs = dict(vars(place))
-    geometry: BaseGeometry = attrs.pop("geometry")
-    w, s, e, n = geometry.bounds
-    return {
-        "name": str(attrs.get("name") or ""),
-        "folded": fold(str(attrs.get("name") or "")),
-        "kind": None if attrs.get("kind") is None else str(attrs.get("kind")),
-        "admin_level": attrs.get("admin_level"),
-        "fields": orjson.dumps(attrs, option=orjson.OPT_NON_STR_KEYS, default=str).decode(),
-        "geometry": shapely.to_wkb(geometry),
-        "west": w,
-        "south": s,
-        "east": e,
-        "north": n,
-    }
-
-
-AREAS_SCHEMA = pa.schema(
-    [
-        ("name", pa.string()),
-        ("folded", pa.string()),
-        ("kind", pa.string()),
-        ("admin_level", pa.int32()),
-        ("fields", pa.string()),
-        ("geometry", pa.binary()),
-        ("west", pa.float64()),
-        ("south", pa.float64()),
-        ("east", pa.float64()),
-        ("north", pa.float64()),
-    ]
-)
-
-
 def write_index(
     folder: Path,
     leads: LeadColumns,
-    places: Iterable[Any],
+    places: list[Place],
+    data_box: tuple[float, float, float, float] | None,
     coverage: BaseGeometry | None,
     meta: dict[str, Any],
 ) -> dict[str, Any]:
@@ -179,9 +142,7 @@ def write_index(
     pq.write_table(
         records, folder / RECORDS, row_group_size=RECORD_GROUP, compression="zstd", write_statistics=False
     )
-    rows = [place_row(p) for p in places]
-    areas = pa.Table.from_pylist(rows, schema=AREAS_SCHEMA)
-    pq.write_table(areas, folder / AREAS, compression="zstd")
+    areas = write_places(folder / AREAS, places)
     bounds = leads.bounds()
     if coverage is None and bounds is not None:
         coverage = shapely.box(*bounds)
@@ -191,7 +152,8 @@ def write_index(
         **meta,
         "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "leads": table.num_rows,
-        "areas": areas.num_rows,
+        "areas": areas,
+        "data_box": list(data_box) if data_box else None,
         "row_groups": pq.ParquetFile(folder / LEADS).num_row_groups,
         "bounds": list(bounds) if bounds else None,
         "curve": f"hilbert{ORDER}",
