@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import osmium
 from osmium.filter import GeoInterfaceFilter, IdFilter, KeyFilter
@@ -78,6 +79,15 @@ def address_tuple(tags: Mapping[str, str]) -> AddressTuple:
     )
 
 
+F = TypeVar("F", bound=osmium.BaseFilter)
+
+
+def only_for(filt: F, entities: osmium.osm.osm_entity_bits) -> F:
+    """The filter, applied to these entity types only (others pass it untouched)."""
+    filt.enable_for(entities)
+    return filt
+
+
 def _way_wkb(factory: osmium.geom.WKBFactory, way: osmium.osm.Way) -> bytes | None:
     """The way as WKB; ways cut at the extract's edge keep the nodes that are there."""
     try:
@@ -121,15 +131,15 @@ def scan(
         .with_locations(storage)
         .with_filter(KeyFilter(*BUSINESS_KEYS, "addr:housenumber"))
         # nodes' tags and coordinates as one dict built in C++: ten times faster than reading a TagList
-        .with_filter(GeoInterfaceFilter(True).enable_for(osmium.osm.NODE))
+        .with_filter(only_for(GeoInterfaceFilter(True), osmium.osm.NODE))
     )
     try:
         for obj in fp:
             tick += 1
             if not tick & 0x3FFF:
                 position.report()
-            if obj.is_node():
-                feature = obj.__geo_interface__
+            if isinstance(obj, osmium.osm.Node):
+                feature = obj.__geo_interface__  # type: ignore[attr-defined]  # added by GeoInterfaceFilter
                 tags = feature["properties"]
                 lon, lat = feature["geometry"]["coordinates"]
                 if not (mw <= lon <= me and ms <= lat <= mn):
@@ -143,46 +153,44 @@ def scan(
                         result.candidates.append(Candidate(NODE, obj.id, tags, cats, lon, lat))
                         if latest is None or obj.timestamp > latest:
                             latest = obj.timestamp
-            elif obj.is_way():
+            elif isinstance(obj, osmium.osm.Way):
                 otags = obj.tags
                 has_address = "addr:housenumber" in otags and obj.is_closed()
                 named = "name" in otags
                 if not (has_address or named):
                     continue
                 tags = dict(otags)
-                cats = categorize(tags) if named and is_business(tags) else None
-                if cats is not None and wanted is not None and wanted.isdisjoint(cats):
-                    cats = None
-                if cats is None and not has_address:
+                way_cats = categorize(tags) if named and is_business(tags) else None
+                if way_cats is not None and wanted is not None and wanted.isdisjoint(way_cats):
+                    way_cats = None
+                if way_cats is None and not has_address:
                     continue
                 wkb = _way_wkb(factory, obj)
                 if wkb is None:
                     continue
                 if has_address:
                     result.address_areas.append(AddressCarrier(WAY, obj.id, address_tuple(tags), wkb=wkb))
-                if cats is not None:
-                    result.candidates.append(Candidate(WAY, obj.id, tags, cats, wkb=wkb))
+                if way_cats is not None:
+                    result.candidates.append(Candidate(WAY, obj.id, tags, way_cats, wkb=wkb))
                     if latest is None or obj.timestamp > latest:
                         latest = obj.timestamp
-            else:
+            elif isinstance(obj, osmium.osm.Relation):
                 otags = obj.tags
                 if otags.get("type") not in AREA_RELATION_TYPES:
                     continue
                 tags = dict(otags)
                 has_address = "addr:housenumber" in tags
-                cats = categorize(tags) if "name" in tags and is_business(tags) else None
-                if cats is not None and wanted is not None and wanted.isdisjoint(cats):
-                    cats = None
+                rel_cats = categorize(tags) if "name" in tags and is_business(tags) else None
+                if rel_cats is not None and wanted is not None and wanted.isdisjoint(rel_cats):
+                    rel_cats = None
                 members = [(m.ref, m.role) for m in obj.members if m.type == "w"]
-                if not members or (cats is None and not has_address):
+                if not members or (rel_cats is None and not has_address):
                     continue
                 relation_ways.update(ref for ref, _ in members)
                 if has_address:
-                    result.address_areas.append(
-                        AddressCarrier(RELATION, obj.id, address_tuple(tags), members=members)
-                    )
-                if cats is not None:
-                    result.candidates.append(Candidate(RELATION, obj.id, tags, cats, members=members))
+                    result.address_areas.append(AddressCarrier(RELATION, obj.id, address_tuple(tags), members=members))
+                if rel_cats is not None:
+                    result.candidates.append(Candidate(RELATION, obj.id, tags, rel_cats, members=members))
                     if latest is None or obj.timestamp > latest:
                         latest = obj.timestamp
                 continue
@@ -205,6 +213,8 @@ def _member_ways(path: Path, way_ids: set[int], locations: object) -> dict[int, 
     get = locations.get  # type: ignore[attr-defined]
     try:
         for way in osmium.FileProcessor(str(path), osmium.osm.WAY).with_filter(IdFilter(way_ids)):
+            if not isinstance(way, osmium.osm.Way):
+                continue
             coords = []
             for node in way.nodes:
                 try:

@@ -148,7 +148,5 @@ def build_leads(result: ScanResult, area: Area | None, snapshot: str | None) -> 
                 lead.extra["address_inferred"] = done.rule
         if not lead.address.country_code and country:
             lead.address.country_code = country
-            lead.provenance["address.country_code"] = Provenance(
-                SOURCE, "addr:country of the file", "file_majority"
-            )
+            lead.provenance["address.country_code"] = Provenance(SOURCE, "addr:country of the file", "file_majority")
         yield lead
