@@ -33,16 +33,20 @@ def main() -> int:
     for rep in range(REPS):  # interleaved, so both see the same machine load
         anchor_runs.append(timed(*anchor_cmds))
         our_runs.append(timed(ours_cmd))
-        print(f"  rep {rep + 1}: osmium {anchor_runs[-1].seconds:.2f} s, ours {our_runs[-1].seconds:.2f} s",
-              flush=True)
+        print(
+            f"  rep {rep + 1}: osmium {anchor_runs[-1].seconds:.2f} s, ours {our_runs[-1].seconds:.2f} s",
+            flush=True,
+        )
     anchor, ours = median(anchor_runs), median(our_runs)
-    features = sum(1 for _ in open(exported, "rb"))
+    features = exported.read_bytes().count(b"\n")
     print(f"input: {big.name} ({size_mb:.1f} MB); osmium-tool exported {features} objects")
     print(f"{'':24}{'median s':>10}{'peak RSS MB':>14}")
     print(f"{'osmium-tool (anchor)':24}{anchor.seconds:10.2f}{anchor.peak_rss_mb:14.0f}")
     print(f"{'mapleads extract all':24}{ours.seconds:10.2f}{ours.peak_rss_mb:14.0f}")
-    print(f"ratio ours / osmium-tool: time {ours.seconds / anchor.seconds:.2f}, "
-          f"peak RSS {ours.peak_rss_mb / anchor.peak_rss_mb:.2f}")
+    print(
+        f"ratio ours / osmium-tool: time {ours.seconds / anchor.seconds:.2f}, "
+        f"peak RSS {ours.peak_rss_mb / anchor.peak_rss_mb:.2f}"
+    )
     return 0
 
 

@@ -49,7 +49,17 @@ def tiled(copies: int = 110, cols: int = 11, poi_every: int = 1) -> Path:
     if not path.exists():
         print(f"building {name} from the demo extract ...", flush=True)
         tmp = path.with_name(f"partial-{name}")
-        subprocess.run([PY, str(ROOT / "bench" / "tile_pbf.py"), str(DEMO), str(tmp), str(copies), str(cols),
-                        str(poi_every)], check=True)
+        subprocess.run(
+            [
+                PY,
+                str(ROOT / "bench" / "tile_pbf.py"),
+                str(DEMO),
+                str(tmp),
+                str(copies),
+                str(cols),
+                str(poi_every),
+            ],
+            check=True,
+        )
         tmp.rename(path)
     return path

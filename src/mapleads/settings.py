@@ -51,8 +51,7 @@ class Settings(BaseSettings):
     )
     default_country: str | None = Field(
         default=None,
-        description="ISO country code used to parse phone numbers when a lead has none (else guessed from "
-        "the data).",
+        description="ISO country code used to parse phone numbers when a lead has none (else guessed from the data).",
     )
 
     # --- OpenStreetMap .pbf source (issue 2) -------------------------------------------------------------
@@ -76,9 +75,7 @@ class Settings(BaseSettings):
     overpass_url: str = Field(
         default="https://overpass-api.de/api/interpreter", description="Overpass API interpreter endpoint."
     )
-    nominatim_url: str = Field(
-        default="https://nominatim.openstreetmap.org", description="Nominatim base URL."
-    )
+    nominatim_url: str = Field(default="https://nominatim.openstreetmap.org", description="Nominatim base URL.")
     google_places_url: str = Field(
         default="https://places.googleapis.com", description="Google Places API (New) base URL."
     )
@@ -105,16 +102,12 @@ class Settings(BaseSettings):
     )
 
     # --- web service (issue 7) ---------------------------------------------------------------------------
-    secret_key: str | None = Field(
-        default=None, description="Django SECRET_KEY (required when debug is off)."
-    )
+    secret_key: str | None = Field(default=None, description="Django SECRET_KEY (required when debug is off).")
     debug: bool = Field(default=False, description="Django DEBUG.")
     database_url: str | None = Field(
         default=None, description="Database URL (postgres://...); SQLite under data_dir when unset."
     )
-    redis_url: str | None = Field(
-        default=None, description="Redis URL; enables RedisHuey instead of SqliteHuey."
-    )
+    redis_url: str | None = Field(default=None, description="Redis URL; enables RedisHuey instead of SqliteHuey.")
     tile_url: str = Field(
         default="https://tile.openstreetmap.org/{z}/{x}/{y}.png", description="Map tile URL template."
     )

@@ -31,7 +31,11 @@ def test_a_radius_area_is_exact_in_metres() -> None:
 
 def test_a_bbox_includes_its_edges_and_nothing_outside() -> None:
     area = area_from_bbox("24.0,60.0,25.0,61.0")
-    assert area.mask(np.array([24.0, 25.0, 25.0001]), np.array([60.5, 61.0, 60.5])).tolist() == [True, True, False]
+    assert area.mask(np.array([24.0, 25.0, 25.0001]), np.array([60.5, 61.0, 60.5])).tolist() == [
+        True,
+        True,
+        False,
+    ]
 
 
 @pytest.mark.parametrize("text", ["24,60,25", "25,60,24,61", "a,b,c,d", "24,95,25,96"])
@@ -43,8 +47,20 @@ def test_it_rejects_bad_bboxes(text: str) -> None:
 def test_it_reads_a_feature_collection_polygon(tmp_path: Path) -> None:
     path = tmp_path / "area.geojson"
     ring = [[24.93, 60.16], [24.95, 60.16], [24.95, 60.18], [24.93, 60.18], [24.93, 60.16]]
-    path.write_bytes(orjson.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [ring]}}]}))
+    path.write_bytes(
+        orjson.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {},
+                        "geometry": {"type": "Polygon", "coordinates": [ring]},
+                    }
+                ],
+            }
+        )
+    )
     area = area_from_polygon_file(path)
     assert area.contains(60.17, 24.94) and not area.contains(60.19, 24.94)
 
@@ -54,8 +70,15 @@ def test_it_reads_a_feature_collection_polygon(tmp_path: Path) -> None:
     [
         (b"{not json", "not valid JSON"),
         (orjson.dumps({"type": "Point", "coordinates": [24.9, 60.1]}), "Polygon or MultiPolygon"),
-        (orjson.dumps({"type": "Polygon", "coordinates": [[[60.1, 124.9], [60.2, 124.9], [60.2, 125.0],
-                                                           [60.1, 124.9]]]}), "outside lon"),
+        (
+            orjson.dumps(
+                {
+                    "type": "Polygon",
+                    "coordinates": [[[60.1, 124.9], [60.2, 124.9], [60.2, 125.0], [60.1, 124.9]]],
+                }
+            ),
+            "outside lon",
+        ),
     ],
 )
 def test_it_rejects_unusable_polygon_files(tmp_path: Path, content: bytes, message: str) -> None:

@@ -52,8 +52,20 @@ def test_it_takes_several_categories_and_languages(tmp_path: Path, capsys: pytes
 
 def test_it_limits_and_selects_fields(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "leads.csv"
-    code, _, _ = run(capsys, "extract", "all", "--from", str(DEMO_PBF), "-o", str(out), "--limit", "7",
-                     "--fields", "name,phone,website", "-q")
+    code, _, _ = run(
+        capsys,
+        "extract",
+        "all",
+        "--from",
+        str(DEMO_PBF),
+        "-o",
+        str(out),
+        "--limit",
+        "7",
+        "--fields",
+        "name,phone,website",
+        "-q",
+    )
     assert code == 0
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "name,phone,website"
@@ -62,8 +74,20 @@ def test_it_limits_and_selects_fields(tmp_path: Path, capsys: pytest.CaptureFixt
 
 def test_it_clips_to_a_radius(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "near.geojson"
-    code, _, _ = run(capsys, "extract", "all", "--near", "60.1699,24.9384", "--radius", "200m", "--from",
-                     str(DEMO_PBF), "-o", str(out), "-q")
+    code, _, _ = run(
+        capsys,
+        "extract",
+        "all",
+        "--near",
+        "60.1699,24.9384",
+        "--radius",
+        "200m",
+        "--from",
+        str(DEMO_PBF),
+        "-o",
+        str(out),
+        "-q",
+    )
     assert code == 0
     features = orjson.loads(out.read_bytes())["features"]
     assert 0 < len(features) < 400
@@ -112,8 +136,17 @@ def test_it_rejects_a_corrupt_block(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 def test_it_reports_an_empty_result_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "none.csv"
-    code, _, err = run(capsys, "extract", "dentist", "--bbox", "24.936,60.165,24.9361,60.1651", "--from",
-                       str(DEMO_PBF), "-o", str(out))
+    code, _, err = run(
+        capsys,
+        "extract",
+        "dentist",
+        "--bbox",
+        "24.936,60.165,24.9361,60.1651",
+        "--from",
+        str(DEMO_PBF),
+        "-o",
+        str(out),
+    )
     assert_one_line_error(code, err, "no leads matched")
     assert not out.exists()
 
@@ -149,8 +182,12 @@ def test_it_rejects_an_unknown_field(capsys: pytest.CaptureFixture[str]) -> None
 def test_it_never_prints_a_traceback_from_the_real_command(tmp_path: Path) -> None:
     bogus = tmp_path / "x.osm.pbf"
     bogus.write_bytes(b"\x00\x00\x00\x0dnot really")
-    proc = subprocess.run([sys.executable, "-m", "mapleads", "extract", "cafe", "--from", str(bogus)],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "mapleads", "extract", "cafe", "--from", str(bogus)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert proc.stderr.startswith("error:")

@@ -34,11 +34,13 @@ def test_its_csv_has_plain_column_names_and_an_optional_bom(leads: list[Lead], t
     write_leads(iter(leads), out, bom=True)
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbfid,name,category")
-    assert {"phone", "website", "email", "street", "postcode", "city"} <= set(raw.splitlines()[0].decode("utf-8-sig").split(","))
+    assert {"phone", "website", "email", "street", "postcode", "city"} <= set(
+        raw.splitlines()[0].decode("utf-8-sig").split(",")
+    )
 
 
 def test_its_xlsx_keeps_leading_zeros_and_formula_like_text(tmp_path: Path) -> None:
-    lead = Lead(id="x:1", name="=HYPERLINK(\"http://evil\")", source="osm", source_id="node/1")
+    lead = Lead(id="x:1", name='=HYPERLINK("http://evil")', source="osm", source_id="node/1")
     lead.address.postcode = "00100"
     out = tmp_path / "leads.xlsx"
     write_leads([lead], out)
@@ -47,7 +49,7 @@ def test_its_xlsx_keeps_leading_zeros_and_formula_like_text(tmp_path: Path) -> N
     header = [c.value for c in sheet[1]]
     row = {h: c.value for h, c in zip(header, sheet[2], strict=True)}
     assert row["postcode"] == "00100"
-    assert row["name"] == "=HYPERLINK(\"http://evil\")"
+    assert row["name"] == '=HYPERLINK("http://evil")'
     assert sheet.cell(2, header.index("name") + 1).data_type == "s"
     assert OSM in str([c.value for c in book["About"]["B"]])
 

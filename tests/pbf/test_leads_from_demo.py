@@ -10,7 +10,11 @@ def test_it_reads_a_dentist_with_its_tagged_phone_and_address(all_leads: dict[st
     assert lead.name == "MedGroup Espan Hammaslääkärikeskus"
     assert lead.category == "dentist"
     assert lead.phones == ["+3589602833"]
-    assert (lead.address.street, lead.address.housenumber, lead.address.postcode) == ("Yrjönkatu", "16", "00120")
+    assert (lead.address.street, lead.address.housenumber, lead.address.postcode) == (
+        "Yrjönkatu",
+        "16",
+        "00120",
+    )
     assert lead.provenance["phones"].ref == "node/4747221552#phone"
 
 

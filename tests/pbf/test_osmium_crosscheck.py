@@ -22,10 +22,16 @@ def osmium_features(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[
         pytest.skip("osmium-tool is not installed (apt-get install osmium-tool; make test installs it)")
     tmp: Path = tmp_path_factory.mktemp("osmium")
     filtered, exported = tmp / "f.osm.pbf", tmp / "f.geojsonseq"
-    subprocess.run(["osmium", "tags-filter", str(DEMO_PBF), "-t", f"nwr/{KEYS}", "-O", "-o", str(filtered)],
-                   check=True, capture_output=True)
-    subprocess.run(["osmium", "export", str(filtered), "-f", "geojsonseq", "-a", "type,id", "-O", "-o",
-                    str(exported)], check=True, capture_output=True)
+    subprocess.run(
+        ["osmium", "tags-filter", str(DEMO_PBF), "-t", f"nwr/{KEYS}", "-O", "-o", str(filtered)],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        ["osmium", "export", str(filtered), "-f", "geojsonseq", "-a", "type,id", "-O", "-o", str(exported)],
+        check=True,
+        capture_output=True,
+    )
     taxonomy = get_taxonomy()
     features = {}
     for line in exported.read_bytes().splitlines():

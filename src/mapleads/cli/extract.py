@@ -79,9 +79,7 @@ def extract_command(
     near: Annotated[str | None, typer.Option("--near", help="LAT,LON centre for --radius.")] = None,
     radius: Annotated[str | None, typer.Option("--radius", help="Distance from --near, e.g. 500m, 2km.")] = None,
     polygon: Annotated[Path | None, typer.Option("--polygon", help="GeoJSON (Multi)Polygon file.")] = None,
-    source: Annotated[
-        str, typer.Option("--source", help="auto (an index if one covers, else pbf) | pbf | index | ...")
-    ] = "auto",
+    source: Annotated[str, typer.Option("--source", help="auto|pbf|index|overpass|overture|google")] = "auto",
     fields: Annotated[str | None, typer.Option("--fields", help="Comma-separated columns to write.")] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most this many leads.")] = None,
     bom: Annotated[bool, typer.Option("--bom", help="CSV with a UTF-8 BOM, for Excel.")] = False,
@@ -127,9 +125,7 @@ def extract_command(
         if progress:
             progress.stop()
     if first is None:
-        raise EmptyResultError(
-            "no leads matched: try other categories or a larger area (nothing was written)"
-        )
+        raise EmptyResultError("no leads matched: try other categories or a larger area (nothing was written)")
     summary = Summary()
     stream = summary.watch(chain([first], leads))
     if output is None:
@@ -137,13 +133,7 @@ def extract_command(
     else:
         write_leads(stream, output, fields=field_list, bom=bom, metadata={"query": " ".join(what)})
     if not quiet:
-        where = (
-            place
-            or bbox
-            or (f"{radius or '500m'} around {near}" if near else None)
-            or polygon
-            or "everywhere"
-        )
+        where = place or bbox or (f"{radius or '500m'} around {near}" if near else None) or polygon or "everywhere"
         out.print(summary.table(f"{' '.join(what)} — {where}"))
         if output is not None:
             out.print(f"wrote {summary.count} leads to {output}")
