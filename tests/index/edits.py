@@ -22,9 +22,7 @@ def edited_copy(
     """Nodes in `drop` removed, nodes in `rename` renamed, and one new named cafe (lon, lat) added."""
     header = osmium.io.Header()
     header.set("osmosis_replication_timestamp", timestamp)
-    with osmium.io.Reader(
-        str(src), osmium.osm.NOTHING
-    ) as reader:  # keep the extract's bbox, as Geofabrik does
+    with osmium.io.Reader(str(src), osmium.osm.NOTHING) as reader:  # keep the extract's bbox, as Geofabrik does
         header.add_box(reader.header().box())
     rename = rename or {}
     added = add_cafe_at is None

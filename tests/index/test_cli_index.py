@@ -34,9 +34,7 @@ def test_build_of_a_region_that_is_not_downloaded_says_how_to_get_it(
     assert "region 'narnia' is not on this machine" in err and "mapleads data download narnia" in err
 
 
-def test_build_of_a_missing_file_is_one_line(
-    empty_data_dir: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_build_of_a_missing_file_is_one_line(empty_data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["index", "build", "missing.osm.pbf"]) == 1
     assert "file not found" in capsys.readouterr().err
 

@@ -104,9 +104,7 @@ def test_places_resolve_and_answer_like_the_pbf(
 
 
 @pytest.mark.parametrize("place", ["Vuohi", "Kallio", "Linjat", "Atlantis", "Kampi"])
-def test_ambiguous_incomplete_and_unknown_places_fail_like_the_pbf(
-    helsinki_index: BuildResult, place: str
-) -> None:
+def test_ambiguous_incomplete_and_unknown_places_fail_like_the_pbf(helsinki_index: BuildResult, place: str) -> None:
     with pytest.raises(AreaError) as from_pbf:
         PbfSource(DEMO).resolve_place(place)
     with pytest.raises(AreaError) as from_index:

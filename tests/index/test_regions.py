@@ -27,9 +27,7 @@ DEMO_INSIDE = "24.940,60.166,24.948,60.172"
 def two_tiles(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("tiles") / "twin.osm.pbf"
     tool = ROOT / "bench" / "tile_pbf.py"
-    subprocess.run(
-        [sys.executable, str(tool), str(DEMO), str(out), "2", "2"], check=True, capture_output=True
-    )
+    subprocess.run([sys.executable, str(tool), str(DEMO), str(out), "2", "2"], check=True, capture_output=True)
     return out
 
 

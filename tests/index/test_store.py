@@ -59,9 +59,7 @@ def test_rows_are_sorted_so_row_groups_cover_small_areas(helsinki_index: BuildRe
     assert meta.num_row_groups == -(-helsinki_index.manifest["leads"] // ROW_GROUP)
     columns = LeadColumns()
     for i in range(20_000):  # a synthetic grid of 20,000 points: each row group must be a compact patch
-        columns.add(
-            Lead(id=f"t:{i}", name="x", source="t", source_id=str(i), lat=i // 200 * 0.01, lon=i % 200 * 0.01)
-        )
+        columns.add(Lead(id=f"t:{i}", name="x", source="t", source_id=str(i), lat=i // 200 * 0.01, lon=i % 200 * 0.01))
     table = columns.table()
     lats = table.column("lat").to_numpy()[:ROW_GROUP]
     lons = table.column("lon").to_numpy()[:ROW_GROUP]
@@ -109,9 +107,7 @@ def test_a_failed_build_keeps_the_previous_index_and_leaves_no_temp_files(
         "from mapleads.cli import main\n"
         f"sys.exit(main(['index', 'build', {str(DEMO)!r}]))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=os.environ, timeout=120
-    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=os.environ, timeout=120)
     get_settings.cache_clear()
     assert done.returncode == 1, done.stderr
     assert "disk full while writing" in done.stderr and "Traceback" not in done.stderr

@@ -151,9 +151,7 @@ def dated_copy(src: Path, dst: Path, timestamp: str, drop_ids: set[int] | None =
     """A copy of a real .pbf with Geofabrik's replication timestamp in its header (optionally minus nodes)."""
     header = osmium.io.Header()
     header.set("osmosis_replication_timestamp", timestamp)
-    with osmium.io.Reader(
-        str(src), osmium.osm.NOTHING
-    ) as reader:  # keep the extract's bbox, as Geofabrik does
+    with osmium.io.Reader(str(src), osmium.osm.NOTHING) as reader:  # keep the extract's bbox, as Geofabrik does
         header.add_box(reader.header().box())
     header.set("generator", "mapleads tests")
     with osmium.SimpleWriter(str(dst), header=header, overwrite=True) as writer:

@@ -19,9 +19,7 @@ def test_download_then_list_shows_the_region_its_snapshot_and_size(
     assert "europe/germany/berlin" in listing and "2026-11-20" in listing and size in listing
 
 
-def test_an_unknown_region_is_one_clear_line(
-    geofabrik: GeofabrikServer, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_an_unknown_region_is_one_clear_line(geofabrik: GeofabrikServer, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["data", "download", "atlantis"]) == 1
     err = capsys.readouterr().err
     assert "unknown region 'atlantis'" in err and "Traceback" not in err

@@ -98,9 +98,7 @@ def test_it_stops_cleanly_when_the_disk_is_full(geofabrik: GeofabrikServer) -> N
         "from mapleads.cli import main\n"
         "sys.exit(main(['data', 'download', 'berlin']))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=os.environ, timeout=60
-    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=os.environ, timeout=60)
     assert done.returncode == 1
     assert "disk full while writing" in done.stderr
     assert "Traceback" not in done.stderr

@@ -17,7 +17,6 @@ from mapleads.api import extract, resolve_area
 from mapleads.errors import EmptyResultError, MapleadsError
 from mapleads.export import write_leads
 from mapleads.export.formats import check_fields, format_for
-from mapleads.index import auto_source
 from mapleads.lead import Lead
 from mapleads.sources import get_source
 from mapleads.taxonomy import get_taxonomy
@@ -100,6 +99,8 @@ def extract_command(
 
     options: dict[str, Any] = {"path": source_file} if source_file is not None else {}
     if source == "auto":  # a current local index when one covers the query, else the .pbf
+        from mapleads.index import auto_source
+
         source, options = auto_source(
             options, place=place, bbox=bbox, near=near, radius=radius, polygon=polygon
         )

@@ -33,9 +33,7 @@ def build(
 
 
 def update(
-    target: str = typer.Argument(
-        ..., help="A downloaded region name, or a .pbf file replaced by a newer one."
-    ),
+    target: str = typer.Argument(..., help="A downloaded region name, or a .pbf file replaced by a newer one."),
     no_download: bool = typer.Option(
         False, "--no-download", help="Do not fetch a newer snapshot; re-index the local file."
     ),
@@ -55,9 +53,7 @@ def update(
 
 
 def register(app: typer.Typer) -> None:
-    index = typer.Typer(
-        help="Region indexes for fast repeated queries (build, update).", no_args_is_help=True
-    )
+    index = typer.Typer(help="Region indexes for fast repeated queries (build, update).", no_args_is_help=True)
     index.command("build")(build)
     index.command("update")(update)
     app.add_typer(index, name="index")

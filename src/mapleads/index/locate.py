@@ -55,19 +55,12 @@ def region_for_file(path: Path) -> LocalRegion:
 def region_by_name(name: str) -> LocalRegion:
     regions = list_local()
     as_catalog = (
-        Catalog(
-            [
-                Region(id=r.path, name=r.name, parent=None, path=r.path, pbf_url=r.url or r.file)
-                for r in regions
-            ]
-        )
+        Catalog([Region(id=r.path, name=r.name, parent=None, path=r.path, pbf_url=r.url or r.file) for r in regions])
         if regions
         else None
     )
     if as_catalog is None:
-        raise RegionError(
-            f"region '{name}' is not on this machine; run 'mapleads data download {name}' first"
-        )
+        raise RegionError(f"region '{name}' is not on this machine; run 'mapleads data download {name}' first")
     try:
         found = as_catalog.find(name)
     except RegionError as exc:
@@ -75,7 +68,6 @@ def region_by_name(name: str) -> LocalRegion:
             raise
         local = ", ".join(r.path for r in regions)
         raise RegionError(
-            f"region '{name}' is not on this machine (local: {local}); "
-            f"run 'mapleads data download {name}' first"
+            f"region '{name}' is not on this machine (local: {local}); run 'mapleads data download {name}' first"
         ) from None
     return next(r for r in regions if r.path == found.path)

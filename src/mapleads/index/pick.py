@@ -65,9 +65,7 @@ def pick_index(
             raise AreaError(f"'{place}' is a place in several indexed regions ({names}); add --from REGION")
         return having[0] if having else None
     if area is not None:
-        covering = [
-            (c.area, ix) for ix in indexes if (c := ix.coverage) is not None and c.covers(area.geometry)
-        ]
+        covering = [(c.area, ix) for ix in indexes if (c := ix.coverage) is not None and c.covers(area.geometry)]
         return min(covering, key=lambda pair: pair[0])[1] if covering else None
     return None
 

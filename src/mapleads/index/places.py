@@ -47,9 +47,7 @@ def write_places(path: Path, places: list[Place]) -> int:
 def read_places(path: Path) -> list[Place]:
     table = pq.read_table(path, columns=["fields", "geometry"])
     places = []
-    for fields_json, wkb in zip(
-        table.column("fields").to_pylist(), table.column("geometry").to_pylist(), strict=True
-    ):
+    for fields_json, wkb in zip(table.column("fields").to_pylist(), table.column("geometry").to_pylist(), strict=True):
         fields: dict[str, Any] = orjson.loads(fields_json)
         for name in _TUPLES:
             if fields.get(name) is not None:

@@ -62,9 +62,7 @@ class RegionIndex:
         hit = (b[:, 0] <= e) & (b[:, 2] >= w) & (b[:, 1] <= n) & (b[:, 3] >= s)
         return np.flatnonzero(hit).tolist()
 
-    def leads(
-        self, categories: list[str] | None, area: Area | None, limit: int | None = None
-    ) -> Iterator[Lead]:
+    def leads(self, categories: list[str] | None, area: Area | None, limit: int | None = None) -> Iterator[Lead]:
         """Leads in the source file's order, exactly clipped to the area."""
         groups = self.row_groups_for(area)
         if not groups:

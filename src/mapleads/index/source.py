@@ -24,9 +24,7 @@ class IndexSource:
         elif path is not None:
             self._index = index_for(path)
             if self._index is None:
-                raise MapleadsError(
-                    f"no current index for '{path}'; build it with 'mapleads index build {path}'"
-                )
+                raise MapleadsError(f"no current index for '{path}'; build it with 'mapleads index build {path}'")
 
     @property
     def index(self) -> RegionIndex | None:
@@ -35,9 +33,7 @@ class IndexSource:
     def resolve_place(self, name: str) -> Area:
         index = self._index or pick_index(place=name)
         if index is None:
-            raise MapleadsError(
-                f"no local index has a place named '{name}'; give --from REGION or a .pbf file"
-            )
+            raise MapleadsError(f"no local index has a place named '{name}'; give --from REGION or a .pbf file")
         self._index = index
         return index.places.resolve(name)
 

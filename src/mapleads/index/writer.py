@@ -135,13 +135,9 @@ def write_index(
     """Write the three data files and, last, the manifest that makes the folder an index."""
     table = leads.table()
     filters = table.drop_columns(["lead"])
-    pq.write_table(
-        filters, folder / LEADS, row_group_size=ROW_GROUP, compression="zstd", write_statistics=True
-    )
+    pq.write_table(filters, folder / LEADS, row_group_size=ROW_GROUP, compression="zstd", write_statistics=True)
     records = table.select(["lead"])
-    pq.write_table(
-        records, folder / RECORDS, row_group_size=RECORD_GROUP, compression="zstd", write_statistics=False
-    )
+    pq.write_table(records, folder / RECORDS, row_group_size=RECORD_GROUP, compression="zstd", write_statistics=False)
     areas = write_places(folder / AREAS, places)
     bounds = leads.bounds()
     if coverage is None and bounds is not None:

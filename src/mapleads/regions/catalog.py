@@ -119,9 +119,7 @@ def parse_catalog(data: bytes, source: str) -> Catalog:
                 )
             )
     except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
-        raise MapleadsError(
-            f"the region index at {source} is not a Geofabrik index-v1.json ({exc})"
-        ) from None
+        raise MapleadsError(f"the region index at {source} is not a Geofabrik index-v1.json ({exc})") from None
     if not regions:
         raise MapleadsError(f"the region index at {source} lists no downloadable regions")
     return Catalog(regions)
@@ -132,9 +130,7 @@ def load_catalog(url: str | None = None, client: httpx.Client | None = None) -> 
     settings = get_settings()
     url = url or settings.geofabrik_index_url
     owned = client is None
-    http = client or httpx.Client(
-        headers={"User-Agent": settings.user_agent}, timeout=60, follow_redirects=True
-    )
+    http = client or httpx.Client(headers={"User-Agent": settings.user_agent}, timeout=60, follow_redirects=True)
     try:
         resp = http.get(url)
         if resp.status_code != 200:

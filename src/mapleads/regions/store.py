@@ -157,9 +157,7 @@ def is_disk_full(exc: OSError) -> bool:
 def disk_error(exc: OSError, target: Path) -> MapleadsError:
     """One sentence for a failed write; disk-full gets its own wording because the fix differs."""
     if is_disk_full(exc):
-        return MapleadsError(
-            f"disk full while writing {target}; nothing was kept — free some space and retry"
-        )
+        return MapleadsError(f"disk full while writing {target}; nothing was kept — free some space and retry")
     return MapleadsError(f"could not write {target}: {exc.strerror or exc}")
 
 
