@@ -101,9 +101,7 @@ def extract_command(
     if source == "auto":  # a current local index when one covers the query, else the .pbf
         from mapleads.index import auto_source
 
-        source, options = auto_source(
-            options, place=place, bbox=bbox, near=near, radius=radius, polygon=polygon
-        )
+        source, options = auto_source(options, place=place, bbox=bbox, near=near, radius=radius, polygon=polygon)
     area = resolve_area(
         get_source(source, **options), place=place, bbox=bbox, near=near, radius=radius, polygon=polygon
     )
