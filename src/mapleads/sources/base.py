@@ -37,6 +37,7 @@ class Source(Protocol):
 SourceFactory = Callable[..., Source]
 _REGISTRY: dict[str, str] = {
     "pbf": "mapleads.sources.pbf:PbfSource",
+    "index": "mapleads.index.source:IndexSource",
 }
 
 
