@@ -95,8 +95,8 @@ class Settings(BaseSettings):
     )
     live_cache_ttl: float = Field(
         default=86400.0,
-        description="Seconds an Overpass/Nominatim/Overture answer is reused from the disk cache (0 disables). "
-        "Google answers are never cached (terms).",
+        description="Seconds an Overpass/Nominatim/Overture answer is reused from the disk cache "
+        "(0 disables). Google answers are never cached (terms).",
     )
     live_max_retries: int = Field(
         default=5, description="Retries of a request refused with 429, 5xx or a timeout."
@@ -125,8 +125,17 @@ class Settings(BaseSettings):
     )
     google_fields: str = Field(
         default="enterprise",
-        description="Google field set and so SKU: ids (free, ids only), pro (name, address, types) or "
+        description="Google field set and so SKU: pro (name, address, location, types, status) or "
         "enterprise (+ phone, website, rating, review count, opening hours).",
+    )
+    google_search: str = Field(
+        default="text",
+        description="Google endpoint the tiler uses: text (Text Search, up to 60 places per cell in 3 pages) or "
+        "nearby (Nearby Search, up to 20 per cell, one request).",
+    )
+    google_price: float | None = Field(
+        default=None,
+        description="USD per 1000 requests for the budget cap, overriding the built-in list price of the SKU.",
     )
     google_min_cell_m: float = Field(
         default=50.0, description="Smallest Google search cell (metres per side) the tiler subdivides to."
