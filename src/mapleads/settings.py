@@ -130,12 +130,12 @@ class Settings(BaseSettings):
     )
     google_search: str = Field(
         default="text",
-        description="Google endpoint the tiler uses: text (Text Search, up to 60 places per cell in 3 pages) or "
-        "nearby (Nearby Search, up to 20 per cell, one request).",
+        description="Google endpoint the tiler uses: text (Text Search, up to 60 places per cell in 3 "
+        "pages) or nearby (Nearby Search, up to 20 per cell, one request).",
     )
     google_price: float | None = Field(
         default=None,
-        description="USD per 1000 requests for the budget cap, overriding the built-in list price of the SKU.",
+        description="USD per 1000 requests for the budget cap, overriding the SKU's built-in list price.",
     )
     google_min_cell_m: float = Field(
         default=50.0, description="Smallest Google search cell (metres per side) the tiler subdivides to."

@@ -1,7 +1,7 @@
 """Fake Overpass and Nominatim serving real OSM data (data/demo/helsinki.osm.pbf) in their documented formats.
 
-The fake Overpass really evaluates the QL our source sends (tag filters, poly/bbox filters, `out center`), so a
-test compares what came back through HTTP with what the data holds.
+The fake Overpass really evaluates the QL our source sends (tag filters, poly/bbox filters, `out center`), so
+a test compares what came back through HTTP with what the data holds.
 """
 
 from __future__ import annotations
@@ -60,9 +60,9 @@ def evaluate(ql: str) -> list[dict[str, Any]]:
         region = _region(spatial)
         for el in helsinki_elements():
             tags = el["tags"]
-            if all(k in tags and _value_ok(tags[k], op, v) for k, op, v in conds):
-                if region.intersects(Point(point_of(el))):
-                    found[(el["type"], el["id"])] = el
+            matches = all(k in tags and _value_ok(tags[k], op, v) for k, op, v in conds)
+            if matches and region.intersects(Point(point_of(el))):
+                found[(el["type"], el["id"])] = el
     return list(found.values())
 
 

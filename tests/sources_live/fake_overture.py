@@ -12,7 +12,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import shapely
 from aiohttp import web
-
 from tests.sources_live.fake_osm import helsinki_elements, point_of
 
 NAMES = pa.struct([("primary", pa.string()), ("common", pa.map_(pa.string(), pa.string()))])
@@ -163,7 +162,7 @@ def write_places(path: Path, rows: list[dict[str, Any]], row_group_size: int = 6
 
 
 class FakeRelease:
-    """An S3-style bucket: GET /?list-type=2&prefix=...&delimiter=/ lists, GET /<key> serves bytes with Range."""
+    """An S3-style bucket: GET /?list-type=2&prefix=... lists keys, GET /<key> serves bytes (Range)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root

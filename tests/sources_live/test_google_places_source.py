@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from aiohttp import web
+from tests.sources_live.fake_google import VALID_KEY, FakePlaces, error_response, helsinki_places
 
 import mapleads
 from mapleads.areas import Area, area_from_bbox, area_from_radius
@@ -15,7 +16,6 @@ from mapleads.settings import get_settings
 from mapleads.sources import Query
 from mapleads.sources.google import GooglePlacesSource
 from mapleads.sources.live_http import ServiceError
-from tests.sources_live.fake_google import VALID_KEY, FakePlaces, error_response, helsinki_places
 
 CITY = "24.85,60.14,25.05,60.22"
 PRICE = 35.0 / 1000  # Text Search Enterprise, USD per request
@@ -151,7 +151,7 @@ def test_it_explains_a_permission_denied_key(places: FakePlaces) -> None:
     places.script = [
         error_response(403, "PERMISSION_DENIED", "Places API (New) has not been used in project 1.")
     ]
-    with pytest.raises(ServiceError, match="PERMISSION_DENIED.*MAPLEADS_GOOGLE_API_KEY"):
+    with pytest.raises(ServiceError, match=r"PERMISSION_DENIED.*MAPLEADS_GOOGLE_API_KEY"):
         list(source(places).leads(Query(categories=["cafe"], area=area_from_bbox(CITY))))
 
 
@@ -167,7 +167,7 @@ def test_it_stops_with_one_line_when_the_quota_stays_exhausted(places: FakePlace
     places.script = [
         error_response(429, "RESOURCE_EXHAUSTED", "Quota exceeded for quota metric.") for _ in range(9)
     ]
-    with pytest.raises(ServiceError, match="RESOURCE_EXHAUSTED.*quota"):
+    with pytest.raises(ServiceError, match=r"RESOURCE_EXHAUSTED.*quota"):
         list(source(places).leads(Query(categories=["restaurant"], area=area_from_bbox(CITY))))
 
 

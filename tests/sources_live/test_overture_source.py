@@ -1,4 +1,5 @@
-"""The Overture source on GeoParquet files written in Overture's schema, locally and from a fake release bucket."""
+"""The Overture source on GeoParquet files written in Overture's schema, locally and from a fake release
+bucket."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.sources_live.fake_overture import FakeRelease, overture_rows, write_places
 
 import mapleads
 from mapleads.areas import Area, area_from_bbox, area_from_radius
@@ -15,7 +17,6 @@ from mapleads.sources.live_http import ServiceError
 from mapleads.sources.overture import OvertureSource
 from mapleads.sources.overture.mapping import category_table
 from mapleads.taxonomy import get_taxonomy
-from tests.sources_live.fake_overture import FakeRelease, overture_rows, write_places
 
 CENTRE = "24.935,60.163,24.955,60.175"
 FOOD = {

@@ -1,8 +1,8 @@
 """HTTP for the live sources: identifying User-Agent, polite pacing, retries with backoff and a disk cache.
 
 Public services (Overpass, Nominatim) ask clients to identify themselves, to slow down when told to (429 with
-Retry-After, 503/504 under load) and not to ask the same question twice; Google bills every request. One client
-per service does all of that, so each source only builds requests and reads answers.
+Retry-After, 503/504 under load) and not to ask the same question twice; Google bills every request. One
+client per service does all of that, so each source only builds requests and reads answers.
 """
 
 from __future__ import annotations
@@ -145,7 +145,7 @@ class LiveClient:
         return min(max(wait, 0.0), self.max_wait)
 
     def _backoff(self, attempt: int) -> float:
-        """Exponential backoff with jitter: ~1, 2, 4, 8 ... x live_backoff seconds, capped by live_max_wait."""
+        """Exponential backoff with jitter: 1, 2, 4, 8... x live_backoff seconds, capped by live_max_wait."""
         return min(self.max_wait, self.backoff * (2.0**attempt) * (0.75 + random.random() / 2))
 
     def _sleep(self, seconds: float) -> None:

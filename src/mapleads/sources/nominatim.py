@@ -1,8 +1,8 @@
 """Named places -> exact polygons, through Nominatim, within its usage policy.
 
 The policy (operations.osmfoundation.org/policies/nominatim) asks for at most one request per second, an
-identifying User-Agent and caching of results: `LiveClient` paces, identifies and caches; this module only asks
-for the place with its polygon and refuses answers that are not areas, so clipping stays exact.
+identifying User-Agent and caching of results: `LiveClient` paces, identifies and caches; this module only
+asks for the place with its polygon and refuses answers that are not areas, so clipping stays exact.
 """
 
 from __future__ import annotations
@@ -46,7 +46,8 @@ class Nominatim:
             top = results[0]
             raise AreaError(
                 f"'{name}' is a point in OpenStreetMap ({top.get('osm_type')}/{top.get('osm_id')}, "
-                f"{top.get('display_name')}), not an area; use --near {top.get('lat')},{top.get('lon')} --radius 1km"
+                f"{top.get('display_name')}), not an area; "
+                f"use --near {top.get('lat')},{top.get('lon')} --radius 1km"
             )
         best = areas[0]
         geometry = shape(best["geojson"])

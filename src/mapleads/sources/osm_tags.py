@@ -37,7 +37,7 @@ def lead_name(tags: Mapping[str, str]) -> str | None:
 def lead_from_osm_tags(
     kind: str, osm_id: int, tags: Mapping[str, str], lat: float | None, lon: float | None
 ) -> Lead:
-    """A Lead for one OSM object ("node" | "way" | "relation"); `lat`/`lon` are its point (centre for areas)."""
+    """A Lead for one OSM object ("node" | "way" | "relation"); `lat`/`lon`: its point (centre of areas)."""
     ref = f"{kind}/{osm_id}"
     lead = Lead(
         id=f"osm:{KIND_LETTER[kind]}{osm_id}",

@@ -1,9 +1,10 @@
 """Google's side of the catalogue: place types for our categories, field masks and SKU list prices.
 
-Types are Google's "Table A" place types (developers.google.com/maps/documentation/places/web-service/place-types).
-Prices are the list prices in USD per 1000 requests (first volume tier, from March 2025) of the Places API (New)
-SKUs a field mask triggers; the monthly free allowance is ignored, so the budget cap errs on the safe side.
-Set MAPLEADS_GOOGLE_PRICE when your contract differs.
+Types are Google's "Table A" place types
+(developers.google.com/maps/documentation/places/web-service/place-types). Prices are the list prices in USD
+per 1000 requests (first volume tier, from March 2025) of the Places API (New) SKUs a field mask triggers; the
+monthly free allowance is ignored, so the budget cap errs on the safe side. Set MAPLEADS_GOOGLE_PRICE when
+your contract differs.
 """
 
 from __future__ import annotations

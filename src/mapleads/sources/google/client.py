@@ -1,7 +1,8 @@
 """Places API (New) requests: Text Search and Nearby Search for one rectangle, pages included.
 
-Errors come back as `{"error": {"code", "message", "status"}}`; a bad key, a disabled API or an exhausted quota
-become one clear `ServiceError`. Nothing is written to disk: Google's terms allow storing place IDs only.
+Errors come back as `{"error": {"code", "message", "status"}}`; a bad key, a disabled API or an exhausted
+quota become one clear `ServiceError`. Nothing is written to disk: Google's terms allow storing place IDs
+only.
 """
 
 from __future__ import annotations

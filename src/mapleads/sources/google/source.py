@@ -1,8 +1,8 @@
 """The Google Places API (New) as a lead source: tiled searches, a printed cost estimate, a hard budget cap.
 
 Before the first request the run prints its SKU, price and the most requests the budget allows; every request
-is checked against the cap first, so the bill can never exceed it. When the cap stops a run, the leads found so
-far are still returned and the shortfall is printed. Named places are resolved through Nominatim (OSM).
+is checked against the cap first, so the bill can never exceed it. When the cap stops a run, the leads found
+so far are still returned and the shortfall is printed. Named places are resolved through Nominatim (OSM).
 """
 
 from __future__ import annotations
@@ -146,7 +146,7 @@ class GooglePlacesSource:
         )
         if r.stopped_by_budget:
             self.notify(
-                f"Google Places: stopped at the budget cap (${self.budget:.2f}); the results are incomplete — "
+                f"Google Places: stopped at the budget cap (${self.budget:.2f}); results are incomplete — "
                 "raise --budget (MAPLEADS_GOOGLE_BUDGET) to go on."
             )
         if r.saturated:

@@ -1,9 +1,9 @@
 """Quadtree tiling around a per-query result cap: a cell that comes back full is split in four.
 
 Google answers at most 60 places per Text Search (20 per Nearby Search) however many there are, so one query
-for a city misses most of it. Asking again for each quarter of a full cell, down to `min_cell_m`, recovers every
-place at a request count close to the minimum (places / 20): sparse cells cost one request, only dense cells
-are refined. A cell still full at the minimum size is reported, never silently truncated.
+for a city misses most of it. Asking again for each quarter of a full cell, down to `min_cell_m`, recovers
+every place at a request count close to the minimum (places / 20): sparse cells cost one request, only dense
+cells are refined. A cell still full at the minimum size is reported, never silently truncated.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def tile(
     min_cell_m: float,
     report: TilingReport,
 ) -> Iterator[dict[str, Any]]:
-    """Every place `search` can reach inside `geometry`'s cells (unclipped, possibly repeated across cells)."""
+    """Every place `search` can reach inside `geometry`'s cells (unclipped; may repeat across cells)."""
     pending = initial_cells(geometry)
     while pending:
         cell = pending.pop()

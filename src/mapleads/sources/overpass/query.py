@@ -1,7 +1,7 @@
 """Overpass QL from our taxonomy and an area: one union of tag filters, each restricted to a polygon.
 
-The polygon sent is a simplified *superset* of the area (buffered by the simplification tolerance), so no object
-inside the area is missed; exact clipping happens on our side with `Area.mask`.
+The polygon sent is a simplified *superset* of the area (buffered by the simplification tolerance), so no
+object inside the area is missed; exact clipping happens on our side with `Area.mask`.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def value_regex(value: str) -> str:
 
 
 def poly_filters(geometry: BaseGeometry) -> list[str]:
-    """`(poly:"lat lon ...")` filters covering `geometry`, one per polygon part; a bbox when there are many."""
+    """`(poly:"lat lon ...")` filters covering `geometry`, one per polygon; a bbox when there are many."""
     parts = [g for g in getattr(geometry, "geoms", [geometry]) if isinstance(g, Polygon) and not g.is_empty]
     if not parts or len(parts) > MAX_POLY_PARTS:
         w, s, e, n = geometry.bounds

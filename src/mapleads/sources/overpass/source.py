@@ -182,7 +182,7 @@ class OverpassSource:
 
     # --- throttling ------------------------------------------------------------------------------------
     def _slot_wait(self, response: httpx.Response) -> float | None:
-        """Seconds until a query slot frees, from `/api/status` ("Slot available after: ..., in 7 seconds.")."""
+        """Seconds until a query slot frees, read from `/api/status` ("Slot available after: ..., in 7 s")."""
         if response.status_code != 429:
             return None
         status_url = re.sub(r"/interpreter/?$", "/status", self.url)

@@ -2,8 +2,8 @@
 
 Releases live in an S3 bucket as `release/<version>/theme=places/type=place/*.parquet`, each file spatially
 sorted with per-row-group bbox statistics. We list the files with the S3 ListObjectsV2 API (no credentials),
-read only the Parquet footers and the row groups whose bbox statistics meet the area (HTTP Range requests), and
-write the matching rows, schema and GeoParquet metadata unchanged, to one local file the reader then uses.
+read only the Parquet footers and the row groups whose bbox statistics meet the area (HTTP Range requests),
+and write the matching rows, schema and GeoParquet metadata unchanged, to one local file the reader then uses.
 Everything is a setting: MAPLEADS_OVERTURE_RELEASE_URL (a mirror or a test server), MAPLEADS_OVERTURE_RELEASE.
 """
 

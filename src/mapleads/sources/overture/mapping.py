@@ -1,4 +1,5 @@
-"""Overture place rows -> `Lead`: names, categories (through categories.toml), contacts, addresses, confidence."""
+"""Overture place rows -> `Lead`: names, categories (through categories.toml), contacts, addresses,
+confidence."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Reading Overture places GeoParquet (as `overturemaps download --type=place` writes it), clipped exactly.
 
-The `bbox` struct column lets pyarrow skip row groups and rows outside the area before any geometry is decoded;
-the WKB points that remain are tested against the exact area with `Area.mask`.
+The `bbox` struct column lets pyarrow skip row groups and rows outside the area before any geometry is
+decoded; the WKB points that remain are tested against the exact area with `Area.mask`.
 """
 
 from __future__ import annotations
