@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -19,6 +20,7 @@ class Seen:
     query: dict[str, str]
     headers: dict[str, str]
     body: bytes
+    at: float = 0.0
 
 
 @dataclass
@@ -81,6 +83,13 @@ class FakeServer:
     async def _record(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         body = await request.read()
         self.requests.append(
-            Seen(request.method, request.path, dict(request.query), dict(request.headers), body)
+            Seen(
+                request.method,
+                request.path,
+                dict(request.query),
+                dict(request.headers),
+                body,
+                time.monotonic(),
+            )
         )
         return await handler(request)
