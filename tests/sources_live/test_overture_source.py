@@ -62,7 +62,7 @@ def test_it_maps_primary_and_alternate_categories_into_our_taxonomy(places_file:
     assert by_primary["sushi_restaurant"] == ["restaurant"]
     assert by_primary["coffee_shop"] == ["cafe"]
     assert by_primary["hair_salon"] == ["hairdresser"]
-    assert by_primary["pharmacy"] == ["pharmacy"]
+    assert by_primary["pharmacy"] == ["pharmacy", "chemist_shop"]  # alternate "drugstore" adds a key
     assert by_primary["dentist"] == ["dentist"]
 
 

@@ -25,6 +25,11 @@ app = typer.Typer(
 err = Console(stderr=True)
 
 
+@app.callback()
+def _root() -> None:
+    """MapLeadExtractor: business leads from map data."""
+
+
 def _register_all() -> None:
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{__name__}.{info.name}")

@@ -25,7 +25,7 @@ from mapleads.settings import get_settings
 from mapleads.sources.base import Progress, Query
 from mapleads.sources.live_http import LiveClient, Reply, ServiceError
 from mapleads.sources.nominatim import Nominatim
-from mapleads.sources.osm_tags import lead_from_osm_tags
+from mapleads.sources.osm_tags import lead_from_tags
 from mapleads.sources.overpass.query import build_query
 from mapleads.taxonomy import get_taxonomy
 
@@ -148,7 +148,8 @@ class OverpassSource:
         remark = str(data.get("remark") or "")
         if "runtime error" in remark:
             raise TileTooBig(remark.strip())
-        self.snapshot = (data.get("osm3s") or {}).get("timestamp_osm_base") or self.snapshot
+        stamp = (data.get("osm3s") or {}).get("timestamp_osm_base")
+        self.snapshot = str(stamp)[:10] if stamp else self.snapshot  # YYYY-MM-DD, as the .pbf source writes
         return [e for e in data["elements"] if isinstance(e, dict)]
 
     def _to_leads(self, elements: list[dict[str, Any]], area: Area, seen: set[str]) -> list[Lead]:
@@ -167,12 +168,9 @@ class OverpassSource:
                 continue
             if not tags.get("name") or not taxonomy.is_business(tags):
                 continue
-            lead = lead_from_osm_tags(kind, osm_id, tags, float(lat), float(lon))
-            if lead.id in seen:
-                continue
-            lead.snapshot_date = self.snapshot
-            lead.extra["via"] = "overpass"
-            leads.append(lead)
+            lead = lead_from_tags(kind, osm_id, tags, float(lat), float(lon), snapshot_date=self.snapshot)
+            if lead.id not in seen:
+                leads.append(lead)
         if not leads:
             return leads
         inside = area.mask(np.array([lead.lon for lead in leads]), np.array([lead.lat for lead in leads]))
