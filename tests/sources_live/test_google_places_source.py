@@ -192,3 +192,12 @@ def test_it_returns_nothing_for_an_empty_answer(places: FakePlaces) -> None:
 def test_it_needs_a_key(places: FakePlaces) -> None:
     with pytest.raises(MapleadsError, match="MAPLEADS_GOOGLE_API_KEY"):
         list(GooglePlacesSource(url=places.url).leads(Query(categories=["cafe"], area=area_from_bbox(CITY))))
+
+
+def test_every_google_type_mapping_names_a_category_of_our_taxonomy() -> None:
+    from mapleads.sources.google.catalog import CATEGORY_OF_TYPE, GOOGLE_TYPES
+    from mapleads.taxonomy import get_taxonomy
+
+    assert set(GOOGLE_TYPES) <= set(get_taxonomy().categories)
+    assert {"dentist", "restaurant", "cafe", "hairdresser", "pharmacy"} <= set(GOOGLE_TYPES)
+    assert CATEGORY_OF_TYPE["barber_shop"] == ["hairdresser"]
