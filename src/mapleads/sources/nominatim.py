@@ -27,7 +27,10 @@ class Nominatim:
     def __init__(self, base_url: str | None = None, client: LiveClient | None = None) -> None:
         settings = get_settings()
         self.base_url = (base_url or settings.nominatim_url).rstrip("/")
-        self.client = client or LiveClient("nominatim", min_interval=settings.nominatim_interval)
+        interval = settings.nominatim_interval
+        if "nominatim.openstreetmap.org" in self.base_url:
+            interval = max(interval, 1.0)  # the public server's policy is not ours to relax
+        self.client = client or LiveClient("nominatim", min_interval=interval)
 
     def resolve(self, name: str) -> Area:
         """The best-ranked area named `name` ("Kamppi, Helsinki"), or an OSM reference ("relation/34914")."""
