@@ -53,7 +53,7 @@ def test_the_tiler_recovers_all_1000_places_at_a_near_optimal_request_count(plac
         f"ratio {places.billed / optimal:.2f}, {src.report.cells} cells"
     )
     assert src.report.requests == places.billed
-    assert places.billed <= 3 * optimal
+    assert places.billed <= 2 * optimal
     assert not src.report.saturated and not src.report.stopped_by_budget
 
 

@@ -97,7 +97,7 @@ class GooglePlacesSource:
                 def search(cell: Cell, text: str = text, place_type: str | None = place_type) -> CellAnswer:
                     return client.search(cell, text, place_type, self._may_send)
 
-                for place in tile(area.geometry, search, self.min_cell_m, self.report):
+                for place in tile(area.geometry, search, self.min_cell_m, self.report, client.cap):
                     lead = lead_from_place(place, fetched)
                     if lead.id in seen or lead.lat is None or lead.lon is None:
                         continue
