@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from tests.sources_live.servers import FakeServer
 
 from mapleads.settings import get_settings
+
+from .servers import FakeServer
 
 
 @pytest.fixture(autouse=True)

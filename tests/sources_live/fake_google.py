@@ -75,6 +75,7 @@ class FakePlaces:
     script: list[web.Response] = field(default_factory=list)
     billed: int = 0
     server: Any = None
+    unsupported_types: set[str] = field(default_factory=set)
 
     def install(self, server: Any) -> FakePlaces:
         server.route("POST", "/v1/places:searchText", self.search_text)
@@ -124,6 +125,8 @@ class FakePlaces:
             )
         lo, hi = rect["low"], rect["high"]
         kind = body.get("includedType")
+        if kind in self.unsupported_types:
+            return _error(400, "INVALID_ARGUMENT", f"Unsupported types: {kind}.")
         matches = [
             p
             for p in self.places

@@ -12,7 +12,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import shapely
 from aiohttp import web
-from tests.sources_live.fake_osm import helsinki_elements, point_of
+
+from .fake_osm import helsinki_elements, point_of
 
 NAMES = pa.struct([("primary", pa.string()), ("common", pa.map_(pa.string(), pa.string()))])
 SCHEMA = pa.schema(

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from aiohttp import web
-from tests.sources_live.fake_google import VALID_KEY, FakePlaces, error_response, helsinki_places
 
 import mapleads
 from mapleads.areas import Area, area_from_bbox, area_from_radius
@@ -16,6 +15,8 @@ from mapleads.settings import get_settings
 from mapleads.sources import Query
 from mapleads.sources.google import GooglePlacesSource
 from mapleads.sources.live_http import ServiceError
+
+from .fake_google import VALID_KEY, FakePlaces, error_response, helsinki_places
 
 CITY = "24.85,60.14,25.05,60.22"
 PRICE = 35.0 / 1000  # Text Search Enterprise, USD per request
@@ -201,3 +202,12 @@ def test_every_google_type_mapping_names_a_category_of_our_taxonomy() -> None:
     assert set(GOOGLE_TYPES) <= set(get_taxonomy().categories)
     assert {"dentist", "restaurant", "cafe", "hairdresser", "pharmacy"} <= set(GOOGLE_TYPES)
     assert CATEGORY_OF_TYPE["barber_shop"] == ["hairdresser"]
+
+
+def test_it_falls_back_to_text_alone_when_google_refuses_the_place_type(places: FakePlaces, server) -> None:  # type: ignore[no-untyped-def]
+    places.unsupported_types = {"restaurant"}
+    area = area_from_radius("60.1699,24.9384", "300m")
+    leads = list(source(places).leads(Query(categories=["restaurant"], area=area)))
+    assert {lead.id for lead in leads} == inside(places.places, area)
+    bodies = [hit.body for hit in server.hits("/v1/places:searchText")]
+    assert b"includedType" in bodies[0] and all(b"includedType" not in b for b in bodies[1:])

@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 from shapely.geometry import Polygon, box
-from tests.sources_live.fake_google import helsinki_places
 
 from mapleads.sources.google.client import Cell, CellAnswer
 from mapleads.sources.google.tiling import TilingReport, tile
+
+from .fake_google import helsinki_places
 
 CITY = box(24.85, 60.14, 25.05, 60.22)
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.sources_live.fake_google import VALID_KEY, FakePlaces, helsinki_places
-from tests.sources_live.fake_osm import FakeOverpass
-from tests.sources_live.fake_overture import overture_rows, write_places
 
 from mapleads.cli import main
 from mapleads.export import read_leads
 from mapleads.settings import get_settings
+
+from .fake_google import VALID_KEY, FakePlaces, helsinki_places
+from .fake_osm import FakeOverpass
+from .fake_overture import overture_rows, write_places
 
 
 def test_the_cli_extracts_from_overpass_into_a_file(server, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -7,12 +7,13 @@ import time
 
 import pytest
 from aiohttp import web
-from tests.sources_live.fake_osm import FakeNominatim, helsinki_places
 
 from mapleads.errors import AreaError
 from mapleads.settings import get_settings
 from mapleads.sources.live_http import ServiceError
 from mapleads.sources.nominatim import Nominatim
+
+from .fake_osm import FakeNominatim, helsinki_places
 
 
 @pytest.fixture

@@ -6,13 +6,6 @@ import time
 
 import pytest
 from aiohttp import web
-from tests.sources_live.fake_osm import (
-    FakeNominatim,
-    FakeOverpass,
-    helsinki_elements,
-    overpass_error_page,
-    point_of,
-)
 
 import mapleads
 from mapleads.areas import Area, area_from_bbox, area_from_radius
@@ -22,6 +15,14 @@ from mapleads.sources.live_http import ServiceError
 from mapleads.sources.osm_tags import lead_from_tags
 from mapleads.sources.overpass import OverpassSource
 from mapleads.taxonomy import get_taxonomy
+
+from .fake_osm import (
+    FakeNominatim,
+    FakeOverpass,
+    helsinki_elements,
+    overpass_error_page,
+    point_of,
+)
 
 CENTRE_BBOX = "24.935,60.163,24.955,60.175"
 

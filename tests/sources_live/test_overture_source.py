@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.sources_live.fake_overture import FakeRelease, overture_rows, write_places
 
 import mapleads
 from mapleads.areas import Area, area_from_bbox, area_from_radius
@@ -17,6 +16,8 @@ from mapleads.sources.live_http import ServiceError
 from mapleads.sources.overture import OvertureSource
 from mapleads.sources.overture.mapping import category_table
 from mapleads.taxonomy import get_taxonomy
+
+from .fake_overture import FakeRelease, overture_rows, write_places
 
 CENTRE = "24.935,60.163,24.955,60.175"
 FOOD = {

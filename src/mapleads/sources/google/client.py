@@ -48,6 +48,16 @@ class PlacesClient:
         self.mask = mask + (",nextPageToken" if endpoint == "text" else "")
         self.http = LiveClient("google", cache_ttl=0, headers={"X-Goog-Api-Key": api_key})
         self.billed = 0
+        self.unsupported: set[str] = set()
+
+    def _type_refused(self, exc: ServiceError, body: dict[str, Any]) -> bool:
+        """Google refuses types it does not support as `includedType` (400 "Unsupported types: ...")."""
+        return (
+            exc.status == 400
+            and "includedType" in body
+            and "type" in str(exc).lower()
+            and "pageToken" not in body
+        )
 
     @property
     def cap(self) -> int:
@@ -73,11 +83,19 @@ class PlacesClient:
                     }
                 },
             }
-            if place_type:
+            if place_type and place_type not in self.unsupported:
                 body.update(includedType=place_type, strictTypeFiltering=True)
             if token:
                 body["pageToken"] = token
-            data = self._post("places:searchText", body)
+            try:
+                data = self._post("places:searchText", body)
+            except ServiceError as exc:
+                if not self._type_refused(exc, body) or not may_send():
+                    raise
+                self.unsupported.add(str(place_type))  # ask by text alone from now on
+                body.pop("includedType", None)
+                body.pop("strictTypeFiltering", None)
+                data = self._post("places:searchText", body)
             requests += 1
             places.extend(data.get("places") or [])
             token = data.get("nextPageToken")
