@@ -51,8 +51,7 @@ class Settings(BaseSettings):
     )
     default_country: str | None = Field(
         default=None,
-        description="ISO country code used to parse phone numbers when a lead has none (else guessed from "
-        "the data).",
+        description="ISO country code used to parse phone numbers when a lead has none (else guessed from the data).",
     )
 
     # --- OpenStreetMap .pbf source (issue 2) -------------------------------------------------------------

@@ -9,14 +9,17 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from mapleads.api import extract
+from mapleads.api import extract, resolve_area
 from mapleads.errors import EmptyResultError, MapleadsError
 from mapleads.export import write_leads
 from mapleads.export.formats import check_fields, format_for
 from mapleads.lead import Lead
+from mapleads.sources import get_source
+from mapleads.taxonomy import get_taxonomy
 
 out = Console(stderr=True)
 
@@ -88,7 +91,8 @@ def extract_command(
         typer.Option("--min-confidence", min=0, max=1, help="overture: drop places below this confidence."),
     ] = None,
 ) -> None:
-    """Extract business leads, e.g. mapleads extract dentist --in Kamppi --from helsinki.osm.pbf -o leads.xlsx"""
+    """Extract business leads: mapleads extract dentist --in Kamppi --from helsinki.osm.pbf -o leads.xlsx"""
+    get_taxonomy().resolve(what)  # unknown words fail before any file is read
     field_list = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
     if output is not None:
         format_for(output)
@@ -100,6 +104,13 @@ def extract_command(
         if progress is not None and task is not None:
             progress.update(task, completed=done, total=total or None)
 
+    options = {"path": source_file} if source_file is not None else {}
+    area = resolve_area(
+        get_source(source, **options), place=place, bbox=bbox, near=near, radius=radius, polygon=polygon
+    )
+    if area is not None and not quiet:
+        for note in area.notes:
+            out.print(f"[yellow]note:[/yellow] {escape(note)}", highlight=False)
     if progress:
         progress.start()
     try:
@@ -107,11 +118,7 @@ def extract_command(
             what,
             source=source,
             path=source_file,
-            place=place,
-            bbox=bbox,
-            near=near,
-            radius=radius,
-            polygon=polygon,
+            area=area,
             limit=limit,
             progress=report if progress else None,
             source_options=_source_options(budget=budget, min_confidence=min_confidence),
@@ -146,8 +153,9 @@ def _preview(leads: Iterator[Lead], rows: int = 20) -> None:
         table.add_column(col, overflow="fold")
     for i, lead in enumerate(leads):
         if i < rows:
-            table.add_row(lead.name, lead.category or "", lead.phone or "", lead.website or "",
-                          lead.address.formatted())
+            table.add_row(
+                lead.name, lead.category or "", lead.phone or "", lead.website or "", lead.address.formatted()
+            )
     Console().print(table)
 
 
