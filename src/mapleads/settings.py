@@ -75,9 +75,7 @@ class Settings(BaseSettings):
     overpass_url: str = Field(
         default="https://overpass-api.de/api/interpreter", description="Overpass API interpreter endpoint."
     )
-    nominatim_url: str = Field(
-        default="https://nominatim.openstreetmap.org", description="Nominatim base URL."
-    )
+    nominatim_url: str = Field(default="https://nominatim.openstreetmap.org", description="Nominatim base URL.")
     google_places_url: str = Field(
         default="https://places.googleapis.com", description="Google Places API (New) base URL."
     )
@@ -97,9 +95,7 @@ class Settings(BaseSettings):
         description="Seconds an Overpass/Nominatim/Overture answer is reused from the disk cache "
         "(0 disables). Google answers are never cached (terms).",
     )
-    live_max_retries: int = Field(
-        default=5, description="Retries of a request refused with 429, 5xx or a timeout."
-    )
+    live_max_retries: int = Field(default=5, description="Retries of a request refused with 429, 5xx or a timeout.")
     live_max_wait: float = Field(
         default=300.0, description="Longest single wait (seconds) honoured from Retry-After or /api/status."
     )
@@ -157,16 +153,12 @@ class Settings(BaseSettings):
     )
 
     # --- web service (issue 7) ---------------------------------------------------------------------------
-    secret_key: str | None = Field(
-        default=None, description="Django SECRET_KEY (required when debug is off)."
-    )
+    secret_key: str | None = Field(default=None, description="Django SECRET_KEY (required when debug is off).")
     debug: bool = Field(default=False, description="Django DEBUG.")
     database_url: str | None = Field(
         default=None, description="Database URL (postgres://...); SQLite under data_dir when unset."
     )
-    redis_url: str | None = Field(
-        default=None, description="Redis URL; enables RedisHuey instead of SqliteHuey."
-    )
+    redis_url: str | None = Field(default=None, description="Redis URL; enables RedisHuey instead of SqliteHuey.")
     tile_url: str = Field(
         default="https://tile.openstreetmap.org/{z}/{x}/{y}.png", description="Map tile URL template."
     )

@@ -95,9 +95,7 @@ class FakePlaces:
             return _error(400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.")
         mask = request.headers.get("X-Goog-FieldMask")
         if not mask:
-            return _error(
-                400, "INVALID_ARGUMENT", "FieldMask is a required parameter. See the documentation."
-            )
+            return _error(400, "INVALID_ARGUMENT", "FieldMask is a required parameter. See the documentation.")
         try:
             body = orjson.loads(await request.read())
         except orjson.JSONDecodeError:
@@ -120,9 +118,7 @@ class FakePlaces:
         body, mask = checked
         rect = (body.get("locationRestriction") or {}).get("rectangle")
         if not body.get("textQuery") or not rect:
-            return _error(
-                400, "INVALID_ARGUMENT", "textQuery and locationRestriction.rectangle are required."
-            )
+            return _error(400, "INVALID_ARGUMENT", "textQuery and locationRestriction.rectangle are required.")
         lo, hi = rect["low"], rect["high"]
         kind = body.get("includedType")
         if kind in self.unsupported_types:
@@ -161,8 +157,7 @@ class FakePlaces:
         matches = [
             p
             for p in self.places
-            if _distance_m(lat0, lon0, p["location"]["latitude"], p["location"]["longitude"])
-            <= circle["radius"]
+            if _distance_m(lat0, lon0, p["location"]["latitude"], p["location"]["longitude"]) <= circle["radius"]
             and (not kinds or set(kinds) & set(p["types"]))
         ]
         self.billed += 1
@@ -173,10 +168,7 @@ class FakePlaces:
 
 def _distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (
-        math.sin((p2 - p1) / 2) ** 2
-        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    )
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
     return 2 * 6_371_008.8 * math.asin(math.sqrt(min(a, 1.0)))
 
 

@@ -35,9 +35,7 @@ def helsinki_elements() -> tuple[dict[str, Any], ...]:
     for obj in osmium.FileProcessor(str(PBF)).with_locations().with_filter(osmium.filter.KeyFilter("name")):
         tags = dict(obj.tags)
         if obj.is_node():
-            out.append(
-                {"type": "node", "id": obj.id, "lat": obj.location.lat, "lon": obj.location.lon, "tags": tags}
-            )
+            out.append({"type": "node", "id": obj.id, "lat": obj.location.lat, "lon": obj.location.lon, "tags": tags})
         elif obj.is_way():
             locs = [(n.location.lon, n.location.lat) for n in obj.nodes if n.location.valid()]
             if locs:

@@ -191,9 +191,7 @@ class FakeRelease:
             if delimiter and delimiter in rest:
                 prefixes.add(prefix + rest.split(delimiter)[0] + delimiter)
             else:
-                contents.append(
-                    f"<Contents><Key>{key}</Key><Size>{(self.root / key).stat().st_size}</Size></Contents>"
-                )
+                contents.append(f"<Contents><Key>{key}</Key><Size>{(self.root / key).stat().st_size}</Size></Contents>")
         common = "".join(f"<CommonPrefixes><Prefix>{p}</Prefix></CommonPrefixes>" for p in sorted(prefixes))
         xml = (
             '<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'

@@ -23,11 +23,7 @@ PRICE = 35.0 / 1000  # Text Search Enterprise, USD per request
 
 
 def inside(places: list[dict[str, Any]], area: Area) -> set[str]:
-    return {
-        f"google:{p['id']}"
-        for p in places
-        if area.contains(p["location"]["latitude"], p["location"]["longitude"])
-    }
+    return {f"google:{p['id']}" for p in places if area.contains(p["location"]["latitude"], p["location"]["longitude"])}
 
 
 @pytest.fixture
@@ -96,9 +92,7 @@ def test_it_clips_exactly_and_dedups_by_place_id(places: FakePlaces) -> None:
 def test_it_maps_a_place_into_a_lead_with_google_attribution(places: FakePlaces) -> None:
     lead = next(source(places).leads(Query(categories=["restaurant"], area=area_from_bbox(CITY))))
     number = int(lead.name.split()[-1])
-    assert (
-        lead.source == "google" and lead.id.startswith("google:ChIJ") and lead.source_id.startswith("places/")
-    )
+    assert lead.source == "google" and lead.id.startswith("google:ChIJ") and lead.source_id.startswith("places/")
     assert lead.categories == ["restaurant"] and lead.category == "restaurant"
     assert lead.phones_raw == [f"+358 9 {1000000 + number}"]
     assert lead.website == f"https://ravintola{number}.example.fi/"
@@ -138,9 +132,7 @@ def test_it_sends_the_key_and_a_field_mask(places: FakePlaces, server) -> None: 
     list(source(places).leads(Query(categories=["restaurant"], area=area_from_radius("60.17,24.94", "100m"))))
     headers = server.hits("/v1/places:searchText")[0].headers
     assert headers["X-Goog-Api-Key"] == VALID_KEY
-    assert (
-        "places.websiteUri" in headers["X-Goog-FieldMask"] and "nextPageToken" in headers["X-Goog-FieldMask"]
-    )
+    assert "places.websiteUri" in headers["X-Goog-FieldMask"] and "nextPageToken" in headers["X-Goog-FieldMask"]
 
 
 def test_it_rejects_an_invalid_key_in_one_line(places: FakePlaces) -> None:
@@ -149,34 +141,26 @@ def test_it_rejects_an_invalid_key_in_one_line(places: FakePlaces) -> None:
 
 
 def test_it_explains_a_permission_denied_key(places: FakePlaces) -> None:
-    places.script = [
-        error_response(403, "PERMISSION_DENIED", "Places API (New) has not been used in project 1.")
-    ]
+    places.script = [error_response(403, "PERMISSION_DENIED", "Places API (New) has not been used in project 1.")]
     with pytest.raises(ServiceError, match=r"PERMISSION_DENIED.*MAPLEADS_GOOGLE_API_KEY"):
         list(source(places).leads(Query(categories=["cafe"], area=area_from_bbox(CITY))))
 
 
 def test_it_waits_and_retries_when_the_quota_answers_429_with_retry_after(places: FakePlaces) -> None:
     places.script = [error_response(429, "RESOURCE_EXHAUSTED", "Quota exceeded.", **{"Retry-After": "1"})]
-    leads = list(
-        source(places).leads(Query(categories=["restaurant"], area=area_from_radius("60.17,24.94", "200m")))
-    )
+    leads = list(source(places).leads(Query(categories=["restaurant"], area=area_from_radius("60.17,24.94", "200m"))))
     assert leads
 
 
 def test_it_stops_with_one_line_when_the_quota_stays_exhausted(places: FakePlaces) -> None:
-    places.script = [
-        error_response(429, "RESOURCE_EXHAUSTED", "Quota exceeded for quota metric.") for _ in range(9)
-    ]
+    places.script = [error_response(429, "RESOURCE_EXHAUSTED", "Quota exceeded for quota metric.") for _ in range(9)]
     with pytest.raises(ServiceError, match=r"RESOURCE_EXHAUSTED.*quota"):
         list(source(places).leads(Query(categories=["restaurant"], area=area_from_bbox(CITY))))
 
 
 def test_it_retries_a_server_error(places: FakePlaces) -> None:
     places.script = [error_response(503, "UNAVAILABLE", "The service is currently unavailable.")]
-    assert list(
-        source(places).leads(Query(categories=["restaurant"], area=area_from_radius("60.17,24.94", "200m")))
-    )
+    assert list(source(places).leads(Query(categories=["restaurant"], area=area_from_radius("60.17,24.94", "200m"))))
 
 
 def test_it_rejects_malformed_json(places: FakePlaces) -> None:

@@ -82,9 +82,7 @@ def test_it_reports_a_spot_denser_than_the_cap_at_the_minimum_cell_and_stops() -
 
 
 def test_it_never_asks_for_cells_outside_the_area() -> None:
-    l_shape = Polygon(
-        [(24.85, 60.14), (25.05, 60.14), (25.05, 60.16), (24.87, 60.16), (24.87, 60.22), (24.85, 60.22)]
-    )
+    l_shape = Polygon([(24.85, 60.14), (25.05, 60.14), (25.05, 60.16), (24.87, 60.16), (24.87, 60.22), (24.85, 60.22)])
     search = CappedSearch(helsinki_places(1000, 7))
     list(tile(l_shape, search, 50, TilingReport()))
     assert search.asked

@@ -69,12 +69,8 @@ def test_it_maps_primary_and_alternate_categories_into_our_taxonomy(places_file:
 
 def test_it_drops_places_below_the_confidence_threshold(places_file: Path, rows) -> None:  # type: ignore[no-untyped-def]
     area = area_from_bbox(CENTRE)
-    strict = list(
-        OvertureSource(path=places_file, min_confidence=0.9).leads(Query(area=area, categories=["cafe"]))
-    )
-    loose = list(
-        OvertureSource(path=places_file, min_confidence=0.0).leads(Query(area=area, categories=["cafe"]))
-    )
+    strict = list(OvertureSource(path=places_file, min_confidence=0.9).leads(Query(area=area, categories=["cafe"])))
+    loose = list(OvertureSource(path=places_file, min_confidence=0.0).leads(Query(area=area, categories=["cafe"])))
     assert {lead.id for lead in strict} == expected(rows, area, 0.9, {"coffee_shop"})
     assert {lead.id for lead in loose} == expected(rows, area, 0.0, {"coffee_shop"})
     assert len(strict) < len(loose)
@@ -85,9 +81,7 @@ def test_it_maps_websites_phones_socials_and_the_address(places_file: Path, rows
     leads = list(OvertureSource(path=places_file, min_confidence=0).leads(Query(area=area_from_bbox(CENTRE))))
     by_id = {r["id"]: r for r in rows}
     with_all = [
-        lead
-        for lead in leads
-        if lead.website and lead.phones_raw and lead.socials and lead.address.housenumber
+        lead for lead in leads if lead.website and lead.phones_raw and lead.socials and lead.address.housenumber
     ]
     assert with_all
     lead = with_all[0]
@@ -102,9 +96,7 @@ def test_it_maps_websites_phones_socials_and_the_address(places_file: Path, rows
 def test_it_skips_permanently_closed_places(places_file: Path, rows) -> None:  # type: ignore[no-untyped-def]
     closed = {f"overture:{r['id']}" for r in rows if r["operating_status"] == "permanently_closed"}
     assert closed
-    leads = OvertureSource(path=places_file, min_confidence=0).leads(
-        Query(area=area_from_bbox("24.8,60.1,25.1,60.3"))
-    )
+    leads = OvertureSource(path=places_file, min_confidence=0).leads(Query(area=area_from_bbox("24.8,60.1,25.1,60.3")))
     assert closed.isdisjoint(lead.id for lead in leads)
 
 
@@ -157,29 +149,20 @@ def release(server, tmp_path: Path, rows) -> FakeRelease:  # type: ignore[no-unt
     # another file, further east, that the Helsinki bbox must not download
     elsewhere = [shifted(r, k) for k in range(1, 6) for r in rows]
     write_places(latest / "part-00001.zstd.parquet", elsewhere, row_group_size=256)
-    write_places(
-        bucket / "release/2025-05-21.0/theme=buildings/type=building/part-00000.zstd.parquet", rows[:5]
-    )
+    write_places(bucket / "release/2025-05-21.0/theme=buildings/type=building/part-00000.zstd.parquet", rows[:5])
     return FakeRelease(bucket).install(server)
 
 
-def test_it_downloads_only_the_row_groups_of_a_bbox_from_the_latest_release(
-    release: FakeRelease, rows
-) -> None:  # type: ignore[no-untyped-def]
+def test_it_downloads_only_the_row_groups_of_a_bbox_from_the_latest_release(release: FakeRelease, rows) -> None:  # type: ignore[no-untyped-def]
     area = area_from_bbox("24.940,60.165,24.946,60.171")
     source = OvertureSource(url=release.url)
     leads = list(source.leads(Query(categories=["cafe", "restaurant"], area=area)))
     assert {lead.id for lead in leads} == expected(rows, area, 0.5, set(FOOD))
     assert leads
-    total = sum(
-        p.stat().st_size for p in (release.root / "release/2025-05-21.0/theme=places").rglob("*.parquet")
-    )
+    total = sum(p.stat().st_size for p in (release.root / "release/2025-05-21.0/theme=places").rglob("*.parquet"))
     assert 0 < release.bytes_served < total  # footers and matching row groups only
     served = release.bytes_served
-    assert (
-        list(OvertureSource(url=release.url).leads(Query(categories=["cafe", "restaurant"], area=area)))
-        == leads
-    )
+    assert list(OvertureSource(url=release.url).leads(Query(categories=["cafe", "restaurant"], area=area))) == leads
     assert release.bytes_served == served  # the second run reads the local copy
 
 
@@ -191,6 +174,4 @@ def test_it_downloads_a_named_release(release: FakeRelease) -> None:
 
 def test_it_reports_a_release_without_places(release: FakeRelease) -> None:
     with pytest.raises(ServiceError, match="has no places files"):
-        list(
-            OvertureSource(url=release.url, release="2030-01-01.0").leads(Query(area=area_from_bbox(CENTRE)))
-        )
+        list(OvertureSource(url=release.url, release="2030-01-01.0").leads(Query(area=area_from_bbox(CENTRE))))

@@ -68,23 +68,17 @@ class Nominatim:
         query = {**params, "format": "jsonv2", "polygon_geojson": 1}
         reply = self.client.request("GET", url, params=query, ok=_is_json_list)
         if reply.status != 200:
-            raise ServiceError(
-                f"Nominatim at {self.base_url} answered HTTP {reply.status}: {_snippet(reply.text)}"
-            )
+            raise ServiceError(f"Nominatim at {self.base_url} answered HTTP {reply.status}: {_snippet(reply.text)}")
         try:
             data = reply.json()
         except orjson.JSONDecodeError:
-            raise ServiceError(
-                f"Nominatim at {self.base_url} sent malformed JSON: {_snippet(reply.text)}"
-            ) from None
+            raise ServiceError(f"Nominatim at {self.base_url} sent malformed JSON: {_snippet(reply.text)}") from None
         if isinstance(data, dict) and "error" in data:
             error = data["error"]
             message = error.get("message") if isinstance(error, dict) else error
             raise ServiceError(f"Nominatim: {message}")
         if not isinstance(data, list):
-            raise ServiceError(
-                f"Nominatim at {self.base_url} sent an unexpected answer: {_snippet(reply.text)}"
-            )
+            raise ServiceError(f"Nominatim at {self.base_url} sent an unexpected answer: {_snippet(reply.text)}")
         return [r for r in data if isinstance(r, dict)]
 
 

@@ -52,12 +52,7 @@ class PlacesClient:
 
     def _type_refused(self, exc: ServiceError, body: dict[str, Any]) -> bool:
         """Google refuses types it does not support as `includedType` (400 "Unsupported types: ...")."""
-        return (
-            exc.status == 400
-            and "includedType" in body
-            and "type" in str(exc).lower()
-            and "pageToken" not in body
-        )
+        return exc.status == 400 and "includedType" in body and "type" in str(exc).lower() and "pageToken" not in body
 
     @property
     def cap(self) -> int:
@@ -110,9 +105,7 @@ class PlacesClient:
         radius = _half_diagonal_m(cell)
         body: dict[str, Any] = {
             "maxResultCount": PAGE_SIZE,
-            "locationRestriction": {
-                "circle": {"center": {"latitude": lat, "longitude": lon}, "radius": radius}
-            },
+            "locationRestriction": {"circle": {"center": {"latitude": lat, "longitude": lon}, "radius": radius}},
         }
         if place_type:
             body["includedTypes"] = [place_type]

@@ -59,9 +59,7 @@ def lead_from_place(place: dict[str, Any], fetched: str) -> Lead:
         "price_level": place.get("priceLevel"),
         "google_maps_uri": place.get("googleMapsUri"),
         "formatted_address": place.get("formattedAddress"),
-        "opening_hours_text": "; ".join(
-            (place.get("regularOpeningHours") or {}).get("weekdayDescriptions") or []
-        )
+        "opening_hours_text": "; ".join((place.get("regularOpeningHours") or {}).get("weekdayDescriptions") or [])
         or None,
         "attribution": ATTRIBUTION,
     }

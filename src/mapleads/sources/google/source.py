@@ -52,9 +52,7 @@ class GooglePlacesSource:
         self.endpoint = search or settings.google_search
         if self.endpoint not in ENDPOINTS:
             raise MapleadsError(f"unknown Google search '{self.endpoint}'; use text or nearby")
-        price = (
-            settings.google_price if settings.google_price is not None else self.fields.price[self.endpoint]
-        )
+        price = settings.google_price if settings.google_price is not None else self.fields.price[self.endpoint]
         self.price = price / 1000.0
         self.min_cell_m = min_cell_m or settings.google_min_cell_m
         self.nominatim_url = nominatim_url
@@ -79,9 +77,7 @@ class GooglePlacesSource:
     # --- leads -----------------------------------------------------------------------------------------
     def leads(self, query: Query, progress: Progress | None = None) -> Iterator[Lead]:
         if query.area is None:
-            raise AreaError(
-                "the google source needs an area: --in PLACE, --bbox, --near/--radius or --polygon"
-            )
+            raise AreaError("the google source needs an area: --in PLACE, --bbox, --near/--radius or --polygon")
         if not self.api_key:
             raise MapleadsError("the google source needs an API key: set MAPLEADS_GOOGLE_API_KEY")
         searches = self._searches(query.categories)

@@ -57,11 +57,7 @@ def initial_cells(geometry: BaseGeometry) -> list[Cell]:
     side = min(width, height) or max(width, height) or 1e-6
     cols, rows = max(1, round(width / side)), max(1, round(height / side))
     dx, dy = (e - w) / cols, (n - s) / rows
-    return [
-        Cell(w + i * dx, s + j * dy, w + (i + 1) * dx, s + (j + 1) * dy)
-        for j in range(rows)
-        for i in range(cols)
-    ]
+    return [Cell(w + i * dx, s + j * dy, w + (i + 1) * dx, s + (j + 1) * dy) for j in range(rows) for i in range(cols)]
 
 
 @dataclass(slots=True)

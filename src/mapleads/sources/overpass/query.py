@@ -28,9 +28,7 @@ def tag_filter(matcher: Matcher) -> str:
     A value matches alone or in a `;` list ("amenity=nightclub;restaurant" is a restaurant), exactly as the
     taxonomy reads tags, so Overpass and the .pbf source agree.
     """
-    return "".join(
-        f"[{quote(k)}]" if v == "*" else f"[{quote(k)}~{quote(value_regex(v))}]" for k, v in matcher
-    )
+    return "".join(f"[{quote(k)}]" if v == "*" else f"[{quote(k)}~{quote(value_regex(v))}]" for k, v in matcher)
 
 
 def value_regex(value: str) -> str:

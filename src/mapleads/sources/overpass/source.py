@@ -79,9 +79,7 @@ class OverpassSource:
 
     def leads(self, query: Query, progress: Progress | None = None) -> Iterator[Lead]:
         if query.area is None:
-            raise AreaError(
-                "the overpass source needs an area: --in PLACE, --bbox, --near/--radius or --polygon"
-            )
+            raise AreaError("the overpass source needs an area: --in PLACE, --bbox, --near/--radius or --polygon")
         taxonomy = get_taxonomy()
         matchers = taxonomy.osm_matchers(query.categories)
         wanted = set(query.categories) if query.categories is not None else None
@@ -122,9 +120,7 @@ class OverpassSource:
         cols, rows = max(1, int(np.ceil((e - w) / step))), max(1, int(np.ceil((n - s) / step)))
         dx, dy = (e - w) / cols, (n - s) / rows
         return [
-            Tile(w + i * dx, s + j * dy, w + (i + 1) * dx, s + (j + 1) * dy)
-            for j in range(rows)
-            for i in range(cols)
+            Tile(w + i * dx, s + j * dy, w + (i + 1) * dx, s + (j + 1) * dy) for j in range(rows) for i in range(cols)
         ]
 
     # --- one request -----------------------------------------------------------------------------------
@@ -134,17 +130,13 @@ class OverpassSource:
         if reply.status in FAILED_TILE_STATUSES:
             raise TileTooBig(f"HTTP {reply.status}")
         if reply.status != 200:
-            raise ServiceError(
-                f"Overpass at {self.url} refused the query (HTTP {reply.status}): {_error_text(reply)}"
-            )
+            raise ServiceError(f"Overpass at {self.url} refused the query (HTTP {reply.status}): {_error_text(reply)}")
         try:
             data = reply.json()
         except orjson.JSONDecodeError:
             raise ServiceError(f"Overpass at {self.url} sent malformed JSON: {_error_text(reply)}") from None
         if not isinstance(data, dict) or not isinstance(data.get("elements"), list):
-            raise ServiceError(
-                f"Overpass at {self.url} sent an answer without elements: {_error_text(reply)}"
-            )
+            raise ServiceError(f"Overpass at {self.url} sent an answer without elements: {_error_text(reply)}")
         remark = str(data.get("remark") or "")
         if "runtime error" in remark:
             raise TileTooBig(remark.strip())
@@ -159,12 +151,7 @@ class OverpassSource:
             kind, osm_id, tags = element.get("type"), element.get("id"), element.get("tags") or {}
             point = element.get("center") or element
             lat, lon = point.get("lat"), point.get("lon")
-            if (
-                kind not in ("node", "way", "relation")
-                or not isinstance(osm_id, int)
-                or lat is None
-                or lon is None
-            ):
+            if kind not in ("node", "way", "relation") or not isinstance(osm_id, int) or lat is None or lon is None:
                 continue
             if not tags.get("name") or not taxonomy.is_business(tags):
                 continue

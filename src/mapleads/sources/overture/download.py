@@ -44,9 +44,7 @@ class RangeFile(io.RawIOBase):
         return self.pos
 
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        self.pos = {io.SEEK_SET: offset, io.SEEK_CUR: self.pos + offset, io.SEEK_END: self.size + offset}[
-            whence
-        ]
+        self.pos = {io.SEEK_SET: offset, io.SEEK_CUR: self.pos + offset, io.SEEK_END: self.size + offset}[whence]
         return self.pos
 
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
@@ -54,9 +52,7 @@ class RangeFile(io.RawIOBase):
         if want <= 0:
             return 0
         end = self.pos + want - 1
-        reply = self.client.request(
-            "GET", self.url, headers={"Range": f"bytes={self.pos}-{end}"}, cache=False
-        )
+        reply = self.client.request("GET", self.url, headers={"Range": f"bytes={self.pos}-{end}"}, cache=False)
         if reply.status == 206:
             data = reply.body
         elif reply.status == 200:

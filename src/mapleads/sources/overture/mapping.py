@@ -58,9 +58,7 @@ class CategoryTable:
 
 @lru_cache(maxsize=1)
 def category_table() -> CategoryTable:
-    raw = tomllib.loads(
-        resources.files("mapleads.sources.overture").joinpath("categories.toml").read_text("utf-8")
-    )
+    raw = tomllib.loads(resources.files("mapleads.sources.overture").joinpath("categories.toml").read_text("utf-8"))
     return CategoryTable(raw, get_taxonomy().categories)
 
 
@@ -130,9 +128,7 @@ def lead_from_row(row: dict[str, Any], lon: float, lat: float) -> Lead:
             "confidence": row.get("confidence"),
             "overture_categories": raw_categories,
             "operating_status": row.get("operating_status"),
-            "datasets": sorted(
-                {s.get("dataset") for s in row.get("sources") or [] if s and s.get("dataset")}
-            ),
+            "datasets": sorted({s.get("dataset") for s in row.get("sources") or [] if s and s.get("dataset")}),
         }.items()
         if v not in (None, [])
     }

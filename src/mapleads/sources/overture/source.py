@@ -35,9 +35,7 @@ class OvertureSource:
         self.path = Path(path) if path else None
         self.url = url
         self.release = release
-        self.min_confidence = (
-            settings.overture_min_confidence if min_confidence is None else float(min_confidence)
-        )
+        self.min_confidence = settings.overture_min_confidence if min_confidence is None else float(min_confidence)
         if not 0.0 <= self.min_confidence <= 1.0:
             raise MapleadsError(f"confidence threshold {self.min_confidence} must be between 0 and 1")
         self.nominatim_url = nominatim_url
@@ -49,9 +47,7 @@ class OvertureSource:
         path = self.path
         if path is None:
             if query.area is None:
-                raise AreaError(
-                    "downloading Overture places needs an area: --in, --bbox, --near or --polygon"
-                )
+                raise AreaError("downloading Overture places needs an area: --in, --bbox, --near or --polygon")
             path = OvertureRelease(self.url, self.release).download(query.area.bounds, progress)
         wanted = set(query.categories) if query.categories is not None else None
         emitted = 0
