@@ -17,6 +17,7 @@ from mapleads.sources.overpass import OverpassSource
 from mapleads.taxonomy import get_taxonomy
 
 from .fake_osm import (
+    PBF,
     FakeNominatim,
     FakeOverpass,
     helsinki_elements,
@@ -179,3 +180,22 @@ def test_it_needs_an_area(overpass: FakeOverpass) -> None:
 def test_it_stops_at_the_limit(overpass: FakeOverpass) -> None:
     source = OverpassSource(url=overpass.url)
     assert len(list(source.leads(Query(categories=None, area=area_from_bbox(CENTRE_BBOX), limit=5)))) == 5
+
+
+def test_it_yields_the_same_node_leads_as_the_pbf_source_for_the_same_data(overpass: FakeOverpass) -> None:
+    area = area_from_bbox(CENTRE_BBOX)
+    live = {lead.id: lead for lead in run(overpass, area, None)}
+    pbf = get_source("pbf", path=PBF)
+    offline = {lead.id: lead for lead in pbf.leads(Query(categories=None, area=area)) if lead.id.startswith("osm:n")}
+    assert {i for i in live if i.startswith("osm:n")} == set(offline)
+    for lead_id, reference in offline.items():
+        lead = live[lead_id]
+        assert (lead.name, lead.categories, lead.phones_raw, lead.website, lead.emails, lead.socials) == (
+            reference.name,
+            reference.categories,
+            reference.phones_raw,
+            reference.website,
+            reference.emails,
+            reference.socials,
+        )
+        assert (lead.lat, lead.lon) == pytest.approx((reference.lat, reference.lon), abs=1e-7)
