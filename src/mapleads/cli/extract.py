@@ -90,6 +90,13 @@ def extract_command(
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most this many leads.")] = None,
     bom: Annotated[bool, typer.Option("--bom", help="CSV with a UTF-8 BOM, for Excel.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+    budget: Annotated[
+        float | None, typer.Option("--budget", min=0, help="google: hard cost cap in USD for this run.")
+    ] = None,
+    min_confidence: Annotated[
+        float | None,
+        typer.Option("--min-confidence", min=0, max=1, help="overture: drop places below this confidence."),
+    ] = None,
 ) -> None:
     """Extract business leads: mapleads extract dentist --in Kamppi --from helsinki.osm.pbf -o leads.xlsx"""
     get_taxonomy().resolve(what)  # unknown words fail before any file is read
@@ -107,6 +114,7 @@ def extract_command(
     options: dict[str, Any] = {"path": source_file} if source_file is not None else {}
     if source == "auto":  # a current local index when one covers the query, else the .pbf
         source, options = auto_source(options, place=place, bbox=bbox, near=near, radius=radius, polygon=polygon)
+    options.update(_source_options(budget=budget, min_confidence=min_confidence))
     area = resolve_area(
         get_source(source, **options), place=place, bbox=bbox, near=near, radius=radius, polygon=polygon
     )
@@ -141,6 +149,11 @@ def extract_command(
         out.print(summary.table(f"{' '.join(what)} — {where}"))
         if output is not None:
             out.print(f"wrote {summary.count} leads to {output}")
+
+
+def _source_options(**given: float | None) -> dict[str, float]:
+    """Source-specific flags that were given (the sources read their defaults from settings)."""
+    return {name: value for name, value in given.items() if value is not None}
 
 
 def _preview(leads: Iterator[Lead], rows: int = 20) -> None:
