@@ -7,7 +7,7 @@ web service call.
 from mapleads.resolve.history import History
 from mapleads.resolve.matching import MatchRule
 from mapleads.resolve.merge import MergePolicy, merge_leads
-from mapleads.resolve.resolver import resolve_leads, resolve_stage
+from mapleads.resolve.resolver import ResolveStats, resolve_leads, resolve_stage
 from mapleads.resolve.score import score_lead
 from mapleads.resolve.suppression import SuppressionList
 
@@ -15,6 +15,7 @@ __all__ = [
     "History",
     "MatchRule",
     "MergePolicy",
+    "ResolveStats",
     "SuppressionList",
     "merge_leads",
     "resolve_leads",

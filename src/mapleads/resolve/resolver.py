@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,16 @@ from mapleads.resolve.normalize import normalize_for_resolution
 from mapleads.resolve.score import score_lead
 from mapleads.resolve.suppression import SuppressionList
 from mapleads.settings import get_settings
+
+
+@dataclass(slots=True)
+class ResolveStats:
+    """What one resolution did, for the CLI's summary line and the web service's job report."""
+
+    read: int = 0
+    merged: int = 0
+    suppressed: int = 0
+    written: int = 0
 
 
 def clusters(n: int, i: np.ndarray, j: np.ndarray) -> list[list[int]]:
@@ -59,15 +70,19 @@ def resolve_leads(
     policy: MergePolicy | None = None,
     rule: MatchRule | None = None,
     default_region: str | None = None,
+    stats: ResolveStats | None = None,
 ) -> list[Lead]:
     """Normalised, deduplicated, merged and scored leads, suppressed ones left out.
 
     suppression: a `SuppressionList`, a path to one, True for the default list (used only if it exists), or
     False/None. history: a `History`, a path, True for the default one, or None for ids without state (a
     merged lead takes its best member's id). score: True, False, or weights overriding the settings' weights.
+    stats, when given, is filled in.
     """
+    stats = stats if stats is not None else ResolveStats()
     settings = get_settings()
     batch = list(leads)
+    stats.read = len(batch)
     region = default_region or settings.default_country or majority_country(batch)
     for lead in batch:
         normalize_for_resolution(lead, region)
@@ -80,8 +95,12 @@ def resolve_leads(
         resolved.append(merge_leads(group_leads, policy))
         members.append(sorted(member_id(m) for m in group_leads))
     del batch
+    stats.merged = stats.read - len(resolved)
     _with_history(history, resolved, members)
+    before = len(resolved)
     resolved = _suppressed_left_out(suppression, resolved)
+    stats.suppressed = before - len(resolved)
+    stats.written = len(resolved)
     if score is not False:
         weights = {**settings.score_weights, **(score if isinstance(score, Mapping) else {})}
         for lead in resolved:
