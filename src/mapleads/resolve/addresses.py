@@ -59,6 +59,9 @@ _POSTCODE_FORMATS: dict[str, tuple[str, str]] = {
 _COUNTRY_PREFIX = re.compile(r"^(?:[A-Z]{1,2}-)(?=\d)")  # "FI-00100", "D-10115"
 _HOUSE = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^\w]+")
+_STREET_NUMBER = re.compile(
+    r"^(?P<street>.*?[^\d\s,])[\s,]+(?P<number>\d+\s?[A-Za-z]?(?:[-–]\d+[A-Za-z]?)?)(?:\s+(?P<unit>.+))?$"
+)
 _ABBREV = re.compile(r"^(?P<stem>.*?)(?P<abbr>[^\W\d_]+)\.$")
 
 
@@ -121,9 +124,35 @@ def normalize_housenumber(number: str | None) -> str | None:
     return re.sub(r"(\d)\s+([A-Za-z])\b", r"\1\2", text).upper() if text else None
 
 
+def split_street(address: Address) -> Address:
+    """ "Mikonkatu 18 B 3" in the street part with no house number -> street, house number and unit."""
+    if not address.street or address.housenumber:
+        return address
+    m = _STREET_NUMBER.match(address.street.strip())
+    if not m:
+        return address
+    return replace(
+        address, street=m.group("street").strip(), housenumber=m.group("number"), unit=m.group("unit")
+    )
+
+
+def parse_address(text: str, country: str | None = None) -> Address:
+    """ "Mikonkatu 18, 00100 Helsinki" -> street, house number, postcode, city (what a user types)."""
+    first, _, rest = text.partition(",")
+    address = split_street(Address(street=first.strip() or None, country_code=country))
+    post = rest.strip().split(maxsplit=1)
+    if post and any(c.isdigit() for c in post[0]):
+        address.postcode = post[0]
+        address.city = post[1] if len(post) > 1 else None
+    elif rest.strip():
+        address.city = rest.strip()
+    return normalize_address(address, country)
+
+
 def normalize_address(address: Address, default_country: str | None = None) -> Address:
     """A copy in the country's structured form; parts that are empty stay None."""
     country = (address.country_code or default_country or "").upper() or None
+    address = split_street(address)
     return replace(
         address,
         street=expand_street(" ".join(address.street.split()), country) if address.street else None,

@@ -17,7 +17,7 @@ class MatchFeatures:
     name: str
     #: the name without generic words ("ravintola maya" -> "maya")
     core: str
-    #: what kind of place (taxonomy groups, else the raw category): different kinds are different businesses
+    #: what kind of place (taxonomy groups): different kinds are different businesses
     kinds: list[str]
     #: the exact categories (compared between records of one source, which share one taxonomy)
     categories: list[str]
@@ -47,10 +47,10 @@ def categories_of(lead: Lead) -> list[str]:
 
 
 def kinds_of(categories: list[str]) -> list[str]:
-    """Taxonomy groups of categories ("cafe" and "restaurant" are both "food"); a category the taxonomy does
-    not know stands for itself."""
+    """Taxonomy groups of the categories the taxonomy knows ("cafe" and "restaurant" are both "food"): the
+    vocabulary every source shares. Other categories are compared only between records of one source."""
     known = get_taxonomy().categories
-    return list(dict.fromkeys(known[c].group if c in known else c for c in categories))
+    return list(dict.fromkeys(known[c].group for c in categories if c in known))
 
 
 def features_of(lead: Lead) -> MatchFeatures:

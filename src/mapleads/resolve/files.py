@@ -16,7 +16,7 @@ from mapleads.errors import InputError
 from mapleads.export import read_leads, read_rows
 from mapleads.lead import Address, Lead
 from mapleads.normalize import split_phones
-from mapleads.resolve.suppression import parse_address
+from mapleads.resolve.addresses import parse_address
 
 #: our column -> header names users' files use for it (compared folded, spaces/underscores/dashes removed)
 ALIASES: dict[str, tuple[str, ...]] = {

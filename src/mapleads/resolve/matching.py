@@ -1,7 +1,9 @@
 """The decision rule: which candidate pairs are the same business.
 
 Evidence for a pair: name similarity (rapidfuzz token-sort ratio, 0-100, of the name keys or of the names
-without generic words, whichever is higher: "Ravintola Maya" / "Maya"), distance in metres, and for each of
+without generic words, whichever is higher: "Ravintola Maya" / "Maya"), a looser name similarity for rules
+backed by contacts (token-set ratio: one name contains the other, "M/S Maria" / "Ravintolalaiva M/S Maria"),
+distance in metres, and for each of
 phone, web domain and street address whether both leads have one and they *agree* (share a value) or
 *conflict* (both have one, none shared). Leads of different kinds (taxonomy groups, e.g. food vs
 accommodation) are never the same business. Otherwise a pair is the same business when any rule holds:
@@ -9,8 +11,9 @@ accommodation) are never the same business. Otherwise a pair is the same busines
 0. same record: both stand for the same source record (one file's lead appears again in another file);
 1. same spot: names ≥ 95 and ≤ 25 m apart (a changed phone number does not split a business);
 2. near: names ≥ 88, ≤ 100 m apart (≤ 35 m for a brand's branches) and no conflict;
-3. contact: names ≥ 70, ≤ 300 m apart, at least one agreement and no conflict;
-4. two contacts: names ≥ 60, ≤ 500 m apart, at least two agreements (phone and domain, say), no conflict;
+3. contact: loose names ≥ 70, ≤ 300 m apart, at least one agreement and no conflict;
+4. two contacts: loose names ≥ 50, ≤ 500 m apart, at least two agreements (phone and domain, say), no
+   conflict;
 5. no point: one lead has no coordinates, names ≥ 85, an agreement and no conflict.
 
 Two records of the *same* source are held to more: a source rarely lists one business twice, but often
@@ -47,7 +50,7 @@ class MatchRule:
     near_chain_m: float = 35.0
     contact_name: float = 70.0
     contact_m: float = 300.0
-    two_contacts_name: float = 60.0
+    two_contacts_name: float = 50.0
     max_m: float = 500.0
     no_point_name: float = 85.0
     same_source_m: float = 100.0
@@ -63,6 +66,7 @@ class Evidence:
     j: np.ndarray
     dist: np.ndarray
     name: np.ndarray
+    loose_name: np.ndarray
     agree: np.ndarray
     conflict: np.ndarray
     chain: np.ndarray
@@ -116,11 +120,17 @@ def evidence_for(
     feats: Sequence[MatchFeatures], i: np.ndarray, j: np.ndarray, dist: np.ndarray, rule: MatchRule
 ) -> Evidence:
     name = np.zeros(len(i), dtype=np.float32)
+    loose = np.zeros(len(i), dtype=np.float32)
     if len(i):
-        for attr in ("name", "core"):
-            names = np.array([getattr(f, attr) for f in feats], dtype=object)
+        full = np.array([f.name for f in feats], dtype=object)
+        core = np.array([f.core for f in feats], dtype=object)
+        for names in (full, core):
             similarity = cpdist(names[i], names[j], scorer=fuzz.token_sort_ratio, workers=-1)
             name = np.maximum(name, np.asarray(similarity, dtype=np.float32))
+        loose = np.asarray(
+            cpdist(full[i], full[j], scorer=fuzz.token_set_ratio, workers=-1), dtype=np.float32
+        )
+        loose = np.maximum(loose, name)
     chain = np.array([f.chain for f in feats], dtype=bool)
     pair_chain = chain[i] | chain[j]
     phone_agree, phone_conflict = _agree_conflict(_ids(identifying(feats, "phones", rule.shared_by), 3), i, j)
@@ -140,7 +150,9 @@ def evidence_for(
     _, group_conflict = _agree_conflict(_ids([f.kinds for f in feats], 3), i, j)
     _, category_conflict = _agree_conflict(_ids([f.categories for f in feats], 3), i, j)
     kind_conflict = group_conflict | (same_source & category_conflict)
-    return Evidence(i, j, dist, name, agree, conflict, pair_chain, kind_conflict, same_record, same_source)
+    return Evidence(
+        i, j, dist, name, loose, agree, conflict, pair_chain, kind_conflict, same_record, same_source
+    )
 
 
 def decide(ev: Evidence, rule: MatchRule) -> np.ndarray:
@@ -155,8 +167,8 @@ def decide(ev: Evidence, rule: MatchRule) -> np.ndarray:
     near = (ev.name >= rule.near_name) & (d <= near_m) & clean
     contact_m = np.where(ev.same_source, min(rule.contact_m, rule.same_source_m), rule.contact_m)
     two_m = np.where(ev.same_source, min(rule.max_m, rule.same_source_m), rule.max_m)
-    contact = (ev.name >= rule.contact_name) & (d <= contact_m) & (ev.agree >= 1) & clean
-    two = (ev.name >= rule.two_contacts_name) & (d <= two_m) & (ev.agree >= 2) & clean
+    contact = (ev.loose_name >= rule.contact_name) & (d <= contact_m) & (ev.agree >= 1) & clean
+    two = (ev.loose_name >= rule.two_contacts_name) & (d <= two_m) & (ev.agree >= 2) & clean
     no_point = ~located & (ev.name >= rule.no_point_name) & (ev.agree >= 1) & clean
     return ev.same_record | ((same_spot | near | contact | two | no_point) & ~ev.kind_conflict)
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from mapleads.errors import InputError, MapleadsError
 from mapleads.lead import Address, Lead
-from mapleads.resolve.addresses import address_key, normalize_address
+from mapleads.resolve.addresses import address_key, normalize_address, parse_address
 from mapleads.resolve.contacts import email_domain, normalize_email, phones_e164
 from mapleads.resolve.names import name_key
 from mapleads.resolve.store import connect, data_path
@@ -62,25 +62,6 @@ class Entry:
     digest: str
     added_at: str
     note: str | None = None
-
-
-def parse_address(text: str, country: str | None = None) -> Address:
-    """ "Mikonkatu 18, 00100 Helsinki" -> street, house number, postcode, city (what a user types)."""
-    first, _, rest = text.partition(",")
-    m = _STREET_NUMBER.match(first.strip())
-    address = Address(country_code=country)
-    if m:
-        address.street, address.housenumber = m.group("street").strip(), m.group("number")
-        address.unit = m.group("unit")
-    else:
-        address.street = first.strip() or None
-    post = rest.strip().split(maxsplit=1)
-    if post and any(c.isdigit() for c in post[0]):
-        address.postcode = post[0]
-        address.city = post[1] if len(post) > 1 else None
-    elif rest.strip():
-        address.city = rest.strip()
-    return normalize_address(address, country)
 
 
 def guess_kind(value: str) -> str:
