@@ -145,7 +145,9 @@ def overture_rendering(lead: Lead, gers_id: str, **changes: Any) -> Lead:
         "category": lead.category,
         "phones": [],
         "phones_raw": [p.replace(" ", "").replace("-", "") for p in lead.phones_raw],
-        "website": lead.website.replace("https://www.", "https://WWW.").rstrip("/") + "/" if lead.website else None,
+        "website": lead.website.replace("https://www.", "https://WWW.").rstrip("/") + "/"
+        if lead.website
+        else None,
         "address": Address(
             street=f"{lead.address.street} {lead.address.housenumber}" if lead.address.street else None,
             postcode=lead.address.postcode,
@@ -160,7 +162,7 @@ def overture_rendering(lead: Lead, gers_id: str, **changes: Any) -> Lead:
 
 
 def _national(phone: str) -> str:
-    """"+358 9 39351" -> "09 39351" (how Google shows Finnish numbers)."""
+    """ "+358 9 39351" -> "09 39351" (how Google shows Finnish numbers)."""
     digits = phone.replace("-", " ")
     return "0" + digits.removeprefix("+358").strip() if digits.startswith("+358") else digits
 

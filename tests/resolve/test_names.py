@@ -7,7 +7,14 @@ from mapleads.resolve.names import core_name_key, name_key
 
 @pytest.mark.parametrize(
     "name",
-    ["Oy Karl Fazer Ab", "KARL FAZER", "Karl-Fazer Oy", "Karl Fazer & Co. KG", "karl fazer GmbH", "Karl Fazer Ltd."],
+    [
+        "Oy Karl Fazer Ab",
+        "KARL FAZER",
+        "Karl-Fazer Oy",
+        "Karl Fazer & Co. KG",
+        "karl fazer GmbH",
+        "Karl Fazer Ltd.",
+    ],
 )
 def test_it_drops_case_punctuation_and_legal_forms(name: str) -> None:
     assert name_key(name) == "karl fazer"

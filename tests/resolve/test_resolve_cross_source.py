@@ -63,12 +63,19 @@ def test_merged_fields_follow_source_trust_with_provenance(osm: dict[str, Lead])
     assert maya.website == "https://www.maya.fi"
     assert maya.provenance["website"] == Provenance("osm", f"{MAYA}#website", "merge:trust")
     assert maya.phones == ["+358401234567"]
-    assert maya.provenance["phones"] == Provenance("google", "google:ChIJmaya#nationalPhoneNumber", "merge:trust")
+    assert maya.provenance["phones"] == Provenance(
+        "google", "google:ChIJmaya#nationalPhoneNumber", "merge:trust"
+    )
     assert maya.opening_hours == "Mo-Th 11:00-23:00; Fr 11:00-24:00; Sa 12:00-24:00; Su 13:00-23:00"
     assert maya.extra["alternates"]["opening_hours"] == [
         {"value": "Mo-Su 11:00-22:00", "source": "google", "ref": "google:ChIJmaya"}
     ]
-    assert (maya.address.street, maya.address.housenumber, maya.address.postcode, maya.address.country_code) == (
+    assert (
+        maya.address.street,
+        maya.address.housenumber,
+        maya.address.postcode,
+        maya.address.country_code,
+    ) == (
         "Mikonkatu",
         "18",
         "00100",
@@ -93,7 +100,10 @@ def test_different_phone_formats_become_one_e164_number(osm: dict[str, Lead]) ->
     hilton = _by_member(resolve_leads(_sources(osm), suppression=False))[HILTON]
     assert hilton.phones == ["+358939351"]
     assert hilton.phones_raw == ["+358-9-39351", "09 39351", "+358939351"]
-    assert hilton.website == "https://www3.hilton.com/en/hotels/finland/hilton-helsinki-strand-HELHIHI/index.html"
+    assert (
+        hilton.website
+        == "https://www3.hilton.com/en/hotels/finland/hilton-helsinki-strand-HELHIHI/index.html"
+    )
     assert "website" not in hilton.extra.get("alternates", {})
     assert hilton.extra["alternates"]["name"] == [
         {"value": "Hilton Helsinki Strand Hotel", "source": "google", "ref": "google:ChIJhilton"}

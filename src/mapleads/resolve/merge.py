@@ -56,6 +56,11 @@ def member_id(lead: Lead) -> str:
     return lead.id or f"{lead.source}:{lead.source_id}"
 
 
+def member_ids(leads: Sequence[Lead]) -> list[str]:
+    """The source records behind `leads`: their ids, or the members of leads merged in an earlier run."""
+    return sorted({m for lead in leads for m in (lead.extra.get("members") or [member_id(lead)])})
+
+
 def merge_leads(leads: Sequence[Lead], policy: MergePolicy | None = None) -> Lead:
     """The merged record of `leads` (already normalised); a single lead comes back unchanged."""
     if len(leads) == 1:
@@ -114,14 +119,32 @@ def merge_leads(leads: Sequence[Lead], policy: MergePolicy | None = None) -> Lea
     merged.snapshot_date = max((m.snapshot_date for m in ranked if m.snapshot_date), default=None)
     for member in reversed(ranked):
         merged.extra.update({k: v for k, v in member.extra.items() if k not in _RESOLVE_KEYS})
-    merged.source = "+".join(dict.fromkeys(m.source for m in ranked))
-    merged.extra["members"] = sorted(member_id(m) for m in ranked)
+    _carry_alternates(merged, ranked, alternates)
+    merged.source = "+".join(dict.fromkeys(s for m in ranked for s in m.source.split("+")))
+    members = member_ids(ranked)
+    if len(members) > 1:
+        merged.extra["members"] = members
     if alternates:
         merged.extra["alternates"] = alternates
     return merged
 
 
 _RESOLVE_KEYS = frozenset({"members", "alternates", "score", "score_components", "first_seen", "change"})
+
+
+def _carry_alternates(merged: Lead, ranked: list[Lead], alternates: dict[str, list[dict[str, Any]]]) -> None:
+    """Alternates of leads merged in an earlier run stay, unless they are now the chosen value."""
+    for member in ranked:
+        for field, values in (member.extra.get("alternates") or {}).items():
+            key = SCALAR_FIELDS.get(field, lambda v: v)
+            current = merged.address.formatted() if field == "address" else getattr(merged, field, None)
+            kept = alternates.setdefault(field, [])
+            for alt in values:
+                chosen = bool(current) and key(alt["value"]) == key(current)
+                if not chosen and all(key(a["value"]) != key(alt["value"]) for a in kept):
+                    kept.append(alt)
+            if not kept:
+                del alternates[field]
 
 
 def _alternate(value: Any, member: Lead) -> dict[str, Any]:

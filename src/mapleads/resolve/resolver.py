@@ -18,7 +18,7 @@ from mapleads.lead import Lead
 from mapleads.resolve.features import features_of
 from mapleads.resolve.history import History
 from mapleads.resolve.matching import MatchRule, matched_pairs
-from mapleads.resolve.merge import MergePolicy, member_id, merge_leads
+from mapleads.resolve.merge import MergePolicy, member_ids, merge_leads
 from mapleads.resolve.normalize import normalize_for_resolution
 from mapleads.resolve.score import score_lead
 from mapleads.resolve.suppression import SuppressionList
@@ -93,7 +93,7 @@ def resolve_leads(
     for group in clusters(len(batch), i, j):
         group_leads = [batch[k] for k in group]
         resolved.append(merge_leads(group_leads, policy))
-        members.append(sorted(member_id(m) for m in group_leads))
+        members.append(member_ids(group_leads))
     del batch
     stats.merged = stats.read - len(resolved)
     _with_history(history, resolved, members)

@@ -174,7 +174,7 @@ class SuppressionList:
 
     def entries(self) -> list[Entry]:
         rows = self._con.execute(
-            "SELECT kind, digest, added_at, note FROM suppression ORDER BY added_at, kind"
+            "SELECT kind, digest, added_at, note FROM suppression ORDER BY rowid"
         )
         return [Entry(*row) for row in rows]
 
