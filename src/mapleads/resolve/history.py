@@ -87,7 +87,7 @@ class History:
         marks = ",".join("?" * len(member_ids))
         rows = self._con.execute(
             f"SELECT DISTINCT m.lead_id, l.first_seen FROM members m LEFT JOIN leads l USING (lead_id) "
-            f"WHERE m.member IN ({marks}) ORDER BY l.first_seen, m.lead_id",
+            f"WHERE m.member IN ({marks}) ORDER BY l.rowid",
             list(member_ids),
         ).fetchall()
         return [r[0] for r in rows]
