@@ -6,78 +6,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import osmium
 import pytest
 
+import mapleads
 from mapleads.lead import Address, Lead
 from mapleads.settings import get_settings
-from mapleads.taxonomy import get_taxonomy
 
 DEMO_PBF = Path(__file__).resolve().parents[2] / "data" / "demo" / "helsinki.osm.pbf"
-_OSM_TYPES = {"n": "node", "w": "way", "r": "relation"}
-_KINDS = ("amenity", "shop", "office", "craft", "tourism", "leisure", "healthcare")
-
-
-def _lead(obj: osmium.osm.OSMObject, lat: float, lon: float) -> Lead:
-    t = dict(obj.tags)
-    kind_of_object = obj.type_str()
-    osm_id = obj.orig_id() if kind_of_object == "a" else obj.id
-    letter = ("w" if obj.from_way() else "r") if kind_of_object == "a" else kind_of_object
-    phones = [t[k] for k in ("phone", "contact:phone") if k in t]
-    lead = Lead(
-        id=f"osm:{letter}{osm_id}",
-        name=t["name"],
-        source="osm",
-        source_id=f"{_OSM_TYPES[letter]}/{osm_id}",
-        lat=lat,
-        lon=lon,
-        categories=get_taxonomy().categorize(t),
-        tags=t,
-        address=Address(
-            street=t.get("addr:street"),
-            housenumber=t.get("addr:housenumber"),
-            postcode=t.get("addr:postcode"),
-            city=t.get("addr:city"),
-            country_code=t.get("addr:country"),
-        ),
-        phones_raw=phones,
-        website=t.get("website") or t.get("contact:website"),
-        emails=[t[k] for k in ("email", "contact:email") if k in t],
-        opening_hours=t.get("opening_hours"),
-        brand=t.get("brand"),
-        brand_wikidata=t.get("brand:wikidata"),
-    )
-    for field, keys in (
-        ("name", ("name",)),
-        ("phones", ("phone", "contact:phone")),
-        ("website", ("website",)),
-    ):
-        for key in keys:
-            if key in t:
-                lead.note(field, "osm", key)
-                break
-    lead.category = lead.categories[0] if lead.categories else None
-    return lead
 
 
 def helsinki_leads() -> list[Lead]:
-    """Every named business (node or area) in the demo extract, as the OSM source renders it."""
-    leads: list[Lead] = []
-    processor = osmium.FileProcessor(str(DEMO_PBF)).with_locations().with_areas()
-    for obj in processor:
-        if "name" not in obj.tags or not any(k in obj.tags for k in _KINDS) or obj.type_str() in ("w", "r"):
-            continue
-        if obj.type_str() == "n":
-            lat, lon = obj.location.lat, obj.location.lon
-        else:
-            try:
-                ring = next(iter(obj.outer_rings()))
-            except StopIteration:
-                continue
-            points = [(n.lat, n.lon) for n in ring]
-            lat, lon = sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)
-        leads.append(_lead(obj, lat, lon))
-    return leads
+    """Every business in the demo extract, as the .pbf source and the normalize stage give them."""
+    return list(mapleads.extract("all", path=DEMO_PBF))
 
 
 _HELSINKI: list[Lead] = []

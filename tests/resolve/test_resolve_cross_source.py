@@ -60,13 +60,11 @@ def test_merged_fields_follow_source_trust_with_provenance(osm: dict[str, Lead])
     assert maya.id == MAYA
     assert maya.source == "osm+google+overture"
     assert maya.name == "Maya Bar & Grill"
-    assert maya.provenance["name"] == Provenance("osm", f"{MAYA}#name", "merge:trust")
+    assert maya.provenance["name"] == Provenance("osm", "node/59622323#name", "merge:trust")
     assert maya.website == "https://www.maya.fi"
-    assert maya.provenance["website"] == Provenance("osm", f"{MAYA}#website", "merge:trust")
+    assert maya.provenance["website"] == Provenance("osm", "node/59622323#website", "merge:trust")
     assert maya.phones == ["+358401234567"]
-    assert maya.provenance["phones"] == Provenance(
-        "google", "google:ChIJmaya#nationalPhoneNumber", "merge:trust"
-    )
+    assert maya.provenance["phones"] == Provenance("google", "ChIJmaya#nationalPhoneNumber", "merge:trust")
     assert maya.opening_hours == "Mo-Th 11:00-23:00; Fr 11:00-24:00; Sa 12:00-24:00; Su 13:00-23:00"
     assert maya.extra["alternates"]["opening_hours"] == [
         {"value": "Mo-Su 11:00-22:00", "source": "google", "ref": "google:ChIJmaya"}
@@ -83,7 +81,7 @@ def test_merged_fields_follow_source_trust_with_provenance(osm: dict[str, Lead])
         "FI",
     )
     assert (maya.lat, maya.lon) == (osm[MAYA].lat, osm[MAYA].lon)
-    assert maya.provenance["location"] == Provenance("osm", MAYA, "merge:trust")
+    assert maya.provenance["location"] == Provenance("osm", "node/59622323", "merge:trust")
     assert maya.extra["rating"] == 4.4
     assert maya.snapshot_date == "2026-11-01"
 
@@ -92,7 +90,7 @@ def test_the_fresh_policy_takes_each_field_from_the_newest_record(osm: dict[str,
     policy = MergePolicy(prefer="fresh")
     maya = _by_member(resolve_leads(_sources(osm), suppression=False, policy=policy))[MAYA]
     assert maya.opening_hours == "Mo-Su 11:00-22:00"
-    assert maya.provenance["opening_hours"] == Provenance("google", "google:ChIJmaya", "merge:fresh")
+    assert maya.provenance["opening_hours"] == Provenance("google", "ChIJmaya", "merge:fresh")
     assert maya.extra["alternates"]["opening_hours"][0]["ref"] == MAYA
     assert maya.source == "google+overture+osm"
 

@@ -4,7 +4,7 @@ Conflict policy: members are ranked by source trust (``MergePolicy.trust``, most
 a source, by freshness (``snapshot_date``); ``prefer="fresh"`` ranks by freshness first. Each field takes the
 value of the best-ranked member that has one; a different value from another member is kept in
 ``extra["alternates"][field]`` with its source, and list fields (phones, emails, categories) are unioned in
-rank order. ``provenance[field]`` names the member that won (``ref`` = member id, then the member's own tag).
+rank order. ``provenance[field]`` names the member that won (``ref`` = its source id, then its own tag or field).
 """
 
 from __future__ import annotations
@@ -84,7 +84,9 @@ def merge_leads(leads: Sequence[Lead], policy: MergePolicy | None = None) -> Lea
 
     def credit(field: str, member: Lead) -> None:
         own = member.provenance.get(field)
-        ref = f"{member_id(member)}#{own.ref}" if own else member_id(member)
+        ref = member.source_id
+        if own is not None:
+            ref = own.ref if own.ref.startswith(f"{member.source_id}#") else f"{member.source_id}#{own.ref}"
         merged.provenance[field] = Provenance(member.source, ref, rule)
 
     for field, key in SCALAR_FIELDS.items():

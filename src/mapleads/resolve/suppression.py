@@ -173,9 +173,7 @@ class SuppressionList:
         return entry
 
     def entries(self) -> list[Entry]:
-        rows = self._con.execute(
-            "SELECT kind, digest, added_at, note FROM suppression ORDER BY rowid"
-        )
+        rows = self._con.execute("SELECT kind, digest, added_at, note FROM suppression ORDER BY rowid")
         return [Entry(*row) for row in rows]
 
     def __len__(self) -> int:
