@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from mapleads.lead import Lead
 from mapleads.resolve.addresses import address_key
 from mapleads.resolve.contacts import FREEMAIL_DOMAINS, email_domain
-from mapleads.resolve.names import core_name_key, name_key
+from mapleads.resolve.names import core_name_key, generic_bits, name_key
 from mapleads.resolve.urls import domain_key, url_key
 from mapleads.taxonomy import BUSINESS_KEYS, get_taxonomy
 
@@ -17,6 +17,8 @@ class MatchFeatures:
     name: str
     #: the name without generic words ("ravintola maya" -> "maya")
     core: str
+    #: the generic words of the name, as a bit set
+    generic: int
     #: what kind of place (taxonomy groups): different kinds are different businesses
     kinds: list[str]
     #: the exact categories (compared between records of one source, which share one taxonomy)
@@ -69,6 +71,7 @@ def features_of(lead: Lead) -> MatchFeatures:
     return MatchFeatures(
         name=key,
         core=core_name_key(key),
+        generic=generic_bits(key),
         kinds=kinds_of(categories),
         categories=categories,
         lat=lead.lat if has_point else None,

@@ -21,15 +21,16 @@ lists neighbours with one name (two ATMs, two shops of a chain in one mall). For
 conflict, rule 2 the same-spot distance, rules 3 and 4 at most 100 m, and their categories (not only their
 groups) must overlap.
 
-A phone number or domain that three or more records of one source use within a few kilometres belongs to an
-organisation (a chain's central number, a city-bike operator's page), not to one business: it neither agrees
-nor conflicts. For a brand's branch (brand tags) a shared domain agrees only when the exact page agrees.
+A phone number, domain or street address that records of two or more different names use in one source
+within a few kilometres belongs to an organisation or a building (a chain's central number, a city-bike
+operator's page, a department store's address), not to one business: it does not agree (two different
+street addresses still conflict: they are two places).
+For a brand's branch (brand tags) a shared domain agrees only when the exact page agrees.
 The thresholds are those the benchmark (bench/bench_resolve.py) justifies.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -55,7 +56,7 @@ class MatchRule:
     no_point_name: float = 85.0
     same_source_m: float = 100.0
     #: this many records of one source sharing a phone or domain in one area make it an organisation's
-    shared_by: int = 3
+    shared_by: int = 2
 
 
 @dataclass(slots=True)
@@ -99,8 +100,9 @@ _AREA_DEG = 0.05  # about 5 x 3 km in Europe: "nearby" for shared contacts
 
 
 def identifying(feats: Sequence[MatchFeatures], attr: str, shared_by: int) -> list[list[str]]:
-    """Each lead's phones or domains without those an organisation shares (see the module docstring)."""
-    counts: Counter[tuple[str, str, int, int]] = Counter()
+    """Each lead's phones, domains or addresses without those that businesses of `shared_by` or more
+    different names use in one source and area (see the module docstring)."""
+    names: dict[tuple[str, str, int, int], set[str]] = {}
     areas = [
         (int(f.lat // _AREA_DEG), int(f.lon // _AREA_DEG))
         if f.lat is not None and f.lon is not None
@@ -108,12 +110,19 @@ def identifying(feats: Sequence[MatchFeatures], attr: str, shared_by: int) -> li
         for f in feats
     ]
     for f, (y, x) in zip(feats, areas, strict=True):
-        for value in getattr(f, attr):
-            counts[(f.source, value, y, x)] += 1
+        for value in _values(f, attr):
+            names.setdefault((f.source, value, y, x), set()).add(f.name)
     return [
-        [v for v in getattr(f, attr) if counts[(f.source, v, y, x)] < shared_by]
+        [v for v in _values(f, attr) if len(names[(f.source, v, y, x)]) < shared_by]
         for f, (y, x) in zip(feats, areas, strict=True)
     ]
+
+
+def _values(f: MatchFeatures, attr: str) -> list[str]:
+    value = getattr(f, attr)
+    if isinstance(value, list):
+        return value
+    return [value] if value else []
 
 
 def evidence_for(
@@ -124,9 +133,16 @@ def evidence_for(
     if len(i):
         full = np.array([f.name for f in feats], dtype=object)
         core = np.array([f.core for f in feats], dtype=object)
-        for names in (full, core):
-            similarity = cpdist(names[i], names[j], scorer=fuzz.token_sort_ratio, workers=-1)
-            name = np.maximum(name, np.asarray(similarity, dtype=np.float32))
+        name = np.asarray(
+            cpdist(full[i], full[j], scorer=fuzz.token_sort_ratio, workers=-1), dtype=np.float32
+        )
+        core_similarity = cpdist(core[i], core[j], scorer=fuzz.token_sort_ratio, workers=-1)
+        # "Ravintola Maya" / "Maya" compare as "maya", but "Bar Haven" / "Hotel Haven" do not: their generic
+        # words differ, and say they are different places
+        generic = np.array([f.generic for f in feats], dtype=np.int64)
+        gi, gj = generic[i], generic[j]
+        compatible = ((gi & ~gj) == 0) | ((gj & ~gi) == 0)
+        name = np.where(compatible, np.maximum(name, np.asarray(core_similarity, dtype=np.float32)), name)
         loose = np.asarray(
             cpdist(full[i], full[j], scorer=fuzz.token_set_ratio, workers=-1), dtype=np.float32
         )
@@ -139,9 +155,8 @@ def evidence_for(
     )
     page_agree, _ = _agree_conflict(_ids([[f.page] if f.page else [] for f in feats], 1), i, j)
     domain_agree &= ~pair_chain | page_agree
-    addr_agree, addr_conflict = _agree_conflict(
-        _ids([[f.address] if f.address else [] for f in feats], 1), i, j
-    )
+    addr_agree, _ = _agree_conflict(_ids(identifying(feats, "address", rule.shared_by), 1), i, j)
+    _, addr_conflict = _agree_conflict(_ids([_values(f, "address") for f in feats], 1), i, j)
     agree = phone_agree.astype(np.int8) + domain_agree + addr_agree
     conflict = phone_conflict.astype(np.int8) + domain_conflict + addr_conflict
     same_record, _ = _agree_conflict(_ids([f.records for f in feats], 4), i, j)

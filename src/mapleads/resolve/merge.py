@@ -4,7 +4,8 @@ Conflict policy: members are ranked by source trust (``MergePolicy.trust``, most
 a source, by freshness (``snapshot_date``); ``prefer="fresh"`` ranks by freshness first. Each field takes the
 value of the best-ranked member that has one; a different value from another member is kept in
 ``extra["alternates"][field]`` with its source, and list fields (phones, emails, categories) are unioned in
-rank order. ``provenance[field]`` names the member that won (``ref`` = its source id, then its own tag or field).
+rank order. ``provenance[field]`` names the member that won (``ref`` = its source id, then its own tag or
+field).
 """
 
 from __future__ import annotations

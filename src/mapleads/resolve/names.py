@@ -130,6 +130,21 @@ def generic_words() -> frozenset[str]:
     return frozenset(words)
 
 
+@lru_cache(maxsize=1)
+def _generic_bit() -> dict[str, int]:
+    return {word: 1 << (n % 62) for n, word in enumerate(sorted(generic_words()))}
+
+
+@lru_cache(maxsize=262_144)
+def generic_bits(key: str) -> int:
+    """The generic words of a name key as a bit set, so "which words" compares in bulk (rare collisions)."""
+    bits = _generic_bit()
+    out = 0
+    for word in key.split():
+        out |= bits.get(word, 0)
+    return out
+
+
 @lru_cache(maxsize=262_144)
 def core_name_key(key: str) -> str:
     """A name key without generic words ("ravintola maya" -> "maya"); the key itself if nothing is left."""
