@@ -28,17 +28,20 @@ import time
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import duckdb
 import numpy as np
 
 import mapleads
-from mapleads.lead import Address, Lead
+from mapleads.lead import Lead
 from mapleads.resolve import MatchRule, resolve_leads
+from mapleads.resolve.clustering import clusters
+from mapleads.resolve.contacts import FREEMAIL_DOMAINS
 from mapleads.resolve.features import features_of
-from mapleads.resolve.matching import candidate_pairs, decide, evidence_for
+from mapleads.resolve.matching import candidate_pairs, decide, evidence_for, strength
 from mapleads.resolve.normalize import normalize_for_resolution
-from mapleads.resolve.resolver import clusters
+from mapleads.resolve.urls import PATH_PLATFORMS, registered_domain
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demo" / "helsinki.osm.pbf"
@@ -52,7 +55,7 @@ M_PER_DEG_LAT = 111_195.0
 
 # --- the data ---------------------------------------------------------------------------------------------
 def _national(e164: str) -> str:
-    """"+35891234567" -> "09 1234567" (Finnish national format)."""
+    """ "+35891234567" -> "09 1234567" (Finnish national format)."""
     rest = e164.removeprefix("+358")
     return f"0{rest[:1]} {rest[1:]}" if rest != e164 else e164
 
@@ -118,7 +121,10 @@ def _duplicate(lead: Lead, kind: str, number: int, rng: random.Random) -> Lead:
         phones_raw = [_national(p) for p in phones]
         website = _website_variant(lead.website, rng)
         address.country_code = "FI"
-        snapshot, extra = "2026-11-01", {"rating": round(rng.uniform(3, 5), 1), "review_count": rng.randrange(900)}
+        snapshot, extra = (
+            "2026-11-01",
+            {"rating": round(rng.uniform(3, 5), 1), "review_count": rng.randrange(900)},
+        )
     elif kind == "overture":
         source, metres = "overture", rng.uniform(5, 60)
         name = f"{lead.name} Oy" if rng.random() < 0.5 else lead.name
@@ -164,8 +170,46 @@ def _duplicate(lead: Lead, kind: str, number: int, rng: random.Random) -> Lead:
     )
 
 
+def _phone_of_copy(e164: str, copy: int) -> str:
+    """Copy `copy` of a business has its own number: the last four digits shifted (same length, same area)."""
+    if len(e164) < 8 or not e164[-4:].isdigit():
+        return e164
+    return f"{e164[:-4]}{(int(e164[-4:]) + 7919 * copy) % 10000:04d}"
+
+
+def _host_of_copy(url: str | None, copy: int) -> str | None:
+    """Copy `copy` of a business has its own domain ("maya.fi" -> "maya-c17.fi"); platform pages get their
+    own page name."""
+    if not url or copy == 0:
+        return url
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    domain = registered_domain(host)
+    if not domain:
+        return url
+    if domain in PATH_PLATFORMS or host.removeprefix("www.") in PATH_PLATFORMS:
+        return urlunsplit(parts._replace(path=parts.path.rstrip("/") + f"-c{copy}"))
+    label, _, suffix = domain.partition(".")
+    return urlunsplit(parts._replace(netloc=parts.netloc.replace(domain, f"{label}-c{copy}.{suffix}")))
+
+
+def _email_of_copy(email: str, copy: int) -> str:
+    local, _, domain = email.rpartition("@")
+    if copy == 0 or domain in FREEMAIL_DOMAINS:
+        return email
+    label, _, suffix = domain.partition(".")
+    return f"{local}@{label}-c{copy}.{suffix}"
+
+
 KINDS = ("google", "overture", "osm_object", "typed", "moved")
 KIND_WEIGHTS = (0.35, 0.25, 0.1, 0.2, 0.1)
+SOURCE_OF = {
+    "google": "google",
+    "overture": "overture",
+    "osm_object": "osm",
+    "typed": "file",
+    "moved": "google",
+}
 
 
 def build(base: list[Lead], target: int) -> tuple[list[Lead], list[int]]:
@@ -187,9 +231,10 @@ def build(base: list[Lead], target: int) -> tuple[list[Lead], list[int]]:
                 lat=(original.lat or 0) + dlat,
                 lon=(original.lon or 0) + dlon,
                 address=dataclasses.replace(original.address),
-                phones=list(original.phones),
-                phones_raw=list(original.phones_raw),
-                emails=list(original.emails),
+                phones=[_phone_of_copy(p, c) for p in original.phones],
+                phones_raw=[_phone_of_copy(p, c) for p in original.phones],
+                website=_host_of_copy(original.website, c),
+                emails=[_email_of_copy(e, c) for e in original.emails],
                 categories=list(original.categories),
                 extra={},
             )
@@ -197,8 +242,12 @@ def build(base: list[Lead], target: int) -> tuple[list[Lead], list[int]]:
             truth.append(business)
             if rng.random() < DUPLICATE_SHARE:
                 n = 2 if rng.random() < SECOND_DUPLICATE_SHARE else 1
+                used: set[str] = set()
                 for d in range(n):
-                    kind = rng.choices(KINDS, KIND_WEIGHTS)[0]
+                    # a second duplicate comes from another source: one source rarely lists a business twice
+                    kinds = [k for k in KINDS if SOURCE_OF[k] not in used]
+                    kind = rng.choices(kinds, [KIND_WEIGHTS[KINDS.index(k)] for k in kinds])[0]
+                    used.add(SOURCE_OF[kind])
                     leads.append(_duplicate(copy, kind, d, rng))
                     truth.append(business)
     return leads, truth
@@ -276,9 +325,10 @@ def sweep(leads: list[Lead], truth: list[int]) -> list[tuple[str, float, float, 
     }.items():
         variants += [(f"{field}={v:g}", dataclasses.replace(base, **{field: v})) for v in values]
     results = []
+    sources = [lead.source for lead in sample]
     for label, rule in variants:
         mask = decide(ev, rule)
-        groups = clusters(len(sample), i[mask], j[mask])
+        groups = clusters(len(sample), i[mask], j[mask], strength=strength(ev)[mask], sources=sources)
         cluster = [0] * len(sample)
         for c, group in enumerate(groups):
             for k in group:
@@ -297,8 +347,12 @@ def main() -> None:
     leads, truth = build(base, TARGET)
     index = {lead.id: k for k, lead in enumerate(leads)}
     n, businesses = len(leads), len(set(truth))
-    print(f"{n:,} leads of {businesses:,} businesses ({n - businesses:,} injected duplicates), {len(base)} real")
-    print(f"Helsinki businesses tiled {businesses // len(base)} times; rss after generation {peak_rss_mb():.0f} MB")
+    print(
+        f"{n:,} leads of {businesses:,} businesses ({n - businesses:,} injected duplicates), {len(base)} real"
+    )
+    print(
+        f"Helsinki businesses tiled {businesses // len(base)} times; rss after generation {peak_rss_mb():.0f} MB"
+    )
 
     sample_n = min(n, 60_000)
     print(f"\nthreshold sweep on the first {sample_n:,} leads (pair precision / recall / F1):")
@@ -318,7 +372,9 @@ def main() -> None:
     p, r, f = pair_scores(predicted_clusters(resolved, index), truth)
 
     print(f"\n{'':<28}{'leads out':>10}{'time s':>9}{'precision':>11}{'recall':>9}{'F1':>8}")
-    print(f"{'anchor: exact-key dedup':<28}{len(set(anchor)):>10,}{anchor_s:>9.1f}{ap:>11.4f}{ar:>9.4f}{af:>8.4f}")
+    print(
+        f"{'anchor: exact-key dedup':<28}{len(set(anchor)):>10,}{anchor_s:>9.1f}{ap:>11.4f}{ar:>9.4f}{af:>8.4f}"
+    )
     print(f"{'mapleads resolve':<28}{len(resolved):>10,}{ours_s:>9.1f}{p:>11.4f}{r:>9.4f}{f:>8.4f}")
     print(f"true businesses: {businesses:,}; peak RSS of the process {peak:.0f} MB")
     print(f"ratio F1 ours/anchor {f / af:.2f}x; time ours/anchor {ours_s / anchor_s:.1f}x")

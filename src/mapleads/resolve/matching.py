@@ -9,7 +9,8 @@ phone, web domain and street address whether both leads have one and they *agree
 accommodation) are never the same business. Otherwise a pair is the same business when any rule holds:
 
 0. same record: both stand for the same source record (one file's lead appears again in another file);
-1. same spot: names ≥ 95 and ≤ 25 m apart (a changed phone number does not split a business);
+1. same spot: names ≥ 95 and ≤ 25 m apart, and no domain or address conflict (a changed phone number does
+   not split a business);
 2. near: names ≥ 88, ≤ 100 m apart (≤ 35 m for a brand's branches) and no conflict;
 3. contact: loose names ≥ 70, ≤ 300 m apart, at least one agreement and no conflict;
 4. two contacts: loose names ≥ 50, ≤ 500 m apart, at least two agreements (phone and domain, say), no
@@ -74,6 +75,8 @@ class Evidence:
     kind_conflict: np.ndarray
     same_record: np.ndarray
     same_source: np.ndarray
+    #: the domains or the street addresses differ: two places, whatever the names say
+    place_conflict: np.ndarray
 
 
 def _ids(values: list[list[str]], width: int) -> np.ndarray:
@@ -166,7 +169,18 @@ def evidence_for(
     _, category_conflict = _agree_conflict(_ids([f.categories for f in feats], 3), i, j)
     kind_conflict = group_conflict | (same_source & category_conflict)
     return Evidence(
-        i, j, dist, name, loose, agree, conflict, pair_chain, kind_conflict, same_record, same_source
+        i,
+        j,
+        dist,
+        name,
+        loose,
+        agree,
+        conflict,
+        pair_chain,
+        kind_conflict,
+        same_record,
+        same_source,
+        domain_conflict | addr_conflict,
     )
 
 
@@ -178,7 +192,8 @@ def decide(ev: Evidence, rule: MatchRule) -> np.ndarray:
     clean = ev.conflict == 0
     near_m = np.where(ev.chain, rule.near_chain_m, rule.near_m)
     near_m = np.where(ev.same_source, np.minimum(near_m, rule.same_spot_m), near_m)
-    same_spot = (ev.name >= rule.same_spot_name) & (d <= rule.same_spot_m) & (clean | ~ev.same_source)
+    spot_clean = clean | (~ev.same_source & ~ev.place_conflict)
+    same_spot = (ev.name >= rule.same_spot_name) & (d <= rule.same_spot_m) & spot_clean
     near = (ev.name >= rule.near_name) & (d <= near_m) & clean
     contact_m = np.where(ev.same_source, min(rule.contact_m, rule.same_source_m), rule.contact_m)
     two_m = np.where(ev.same_source, min(rule.max_m, rule.same_source_m), rule.max_m)
@@ -188,12 +203,18 @@ def decide(ev: Evidence, rule: MatchRule) -> np.ndarray:
     return ev.same_record | ((same_spot | near | contact | two | no_point) & ~ev.kind_conflict)
 
 
+def strength(ev: Evidence) -> np.ndarray:
+    """How sure a match is, to join the surest first: same record, then agreements, names, closeness."""
+    closeness = np.where(np.isnan(ev.dist), 0.0, -ev.dist / 10.0)
+    return ev.same_record * 1000.0 + ev.agree * 20.0 + ev.name + closeness
+
+
 def matched_pairs(
     feats: Sequence[MatchFeatures], rule: MatchRule | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """(i, j) of every pair the rule calls the same business."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(i, j, strength) of every pair the rule calls the same business."""
     rule = rule or MatchRule()
     i, j, dist = candidate_pairs(feats, max_m=rule.max_m)
     ev = evidence_for(feats, i, j, dist, rule)
     mask = decide(ev, rule)
-    return i[mask], j[mask]
+    return i[mask], j[mask], strength(ev)[mask]

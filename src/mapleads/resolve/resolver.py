@@ -12,9 +12,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from mapleads.lead import Lead
+from mapleads.resolve.clustering import clusters
 from mapleads.resolve.features import features_of
 from mapleads.resolve.history import History
 from mapleads.resolve.matching import MatchRule, matched_pairs
@@ -33,26 +32,6 @@ class ResolveStats:
     merged: int = 0
     suppressed: int = 0
     written: int = 0
-
-
-def clusters(n: int, i: np.ndarray, j: np.ndarray) -> list[list[int]]:
-    """Connected components of the match graph over n leads (union-find), in input order."""
-    parent = list(range(n))
-
-    def root(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in zip(i.tolist(), j.tolist(), strict=True):
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[int, list[int]] = {}
-    for x in range(n):
-        groups.setdefault(root(x), []).append(x)
-    return list(groups.values())
 
 
 def majority_country(leads: Iterable[Lead]) -> str | None:
@@ -86,11 +65,12 @@ def resolve_leads(
     region = default_region or settings.default_country or majority_country(batch)
     for lead in batch:
         normalize_for_resolution(lead, region)
-    i, j = matched_pairs([features_of(lead) for lead in batch], rule)
+    i, j, sureness = matched_pairs([features_of(lead) for lead in batch], rule)
     policy = policy or MergePolicy(trust=tuple(settings.resolve_trust), prefer=settings.resolve_prefer)
     resolved: list[Lead] = []
     members: list[list[str]] = []
-    for group in clusters(len(batch), i, j):
+    sources = [lead.source for lead in batch]
+    for group in clusters(len(batch), i, j, strength=sureness, sources=sources):
         group_leads = [batch[k] for k in group]
         resolved.append(merge_leads(group_leads, policy))
         members.append(member_ids(group_leads))
