@@ -351,7 +351,8 @@ def main() -> None:
         f"{n:,} leads of {businesses:,} businesses ({n - businesses:,} injected duplicates), {len(base)} real"
     )
     print(
-        f"Helsinki businesses tiled {businesses // len(base)} times; rss after generation {peak_rss_mb():.0f} MB"
+        f"Helsinki businesses tiled {businesses // len(base)} times; "
+        f"rss after generation {peak_rss_mb():.0f} MB"
     )
 
     sample_n = min(n, 60_000)
@@ -372,10 +373,11 @@ def main() -> None:
     p, r, f = pair_scores(predicted_clusters(resolved, index), truth)
 
     print(f"\n{'':<28}{'leads out':>10}{'time s':>9}{'precision':>11}{'recall':>9}{'F1':>8}")
-    print(
-        f"{'anchor: exact-key dedup':<28}{len(set(anchor)):>10,}{anchor_s:>9.1f}{ap:>11.4f}{ar:>9.4f}{af:>8.4f}"
-    )
-    print(f"{'mapleads resolve':<28}{len(resolved):>10,}{ours_s:>9.1f}{p:>11.4f}{r:>9.4f}{f:>8.4f}")
+    for label, out, secs, scores in (
+        ("anchor: exact-key dedup", len(set(anchor)), anchor_s, (ap, ar, af)),
+        ("mapleads resolve", len(resolved), ours_s, (p, r, f)),
+    ):
+        print(f"{label:<28}{out:>10,}{secs:>9.1f}{scores[0]:>11.4f}{scores[1]:>9.4f}{scores[2]:>8.4f}")
     print(f"true businesses: {businesses:,}; peak RSS of the process {peak:.0f} MB")
     print(f"ratio F1 ours/anchor {f / af:.2f}x; time ours/anchor {ours_s / anchor_s:.1f}x")
     ok = ours_s <= 60 and peak <= 2048 and f >= 0.95 and p >= 0.98

@@ -135,10 +135,10 @@ def suppress_add(
     """Add entries (stored as keyed hashes only)."""
     from mapleads.resolve import SuppressionList
 
-    if not values and not (name and address):
-        raise InputError("give values to suppress, or --name and --address")
     if bool(name) != bool(address):
         raise InputError("--name and --address go together")
+    if not values and not name:
+        raise InputError("give values to suppress, or --name and --address")
     store = SuppressionList()
     added = 0
     for value in values or []:
