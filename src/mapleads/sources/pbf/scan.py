@@ -165,9 +165,7 @@ def scan(
                             AddressCarrier(RELATION, obj.id, address_tuple(tags), members=members)
                         )
                     if is_candidate:
-                        result.candidates.append(
-                            Candidate(RELATION, obj.id, dict(tags), cats, members=members)
-                        )
+                        result.candidates.append(Candidate(RELATION, obj.id, dict(tags), cats, members=members))
                 if has_address and (country := tags.get("addr:country")):
                     result.countries[country.upper()] += 1
                 if is_candidate and (latest is None or obj.timestamp > latest):
