@@ -29,12 +29,12 @@ def test_resolve_merges_exports_of_two_sources(exports: tuple[Path, Path], tmp_p
     assert main(["resolve", *map(str, exports), "-o", str(out)]) == 0
     leads = {lead.id: lead for lead in read_leads(out)}
     osm_count = sum(1 for _ in read_leads(exports[0]))
-    assert len(leads) == osm_count - 1  # the Google record merged; IT Interasco's two nodes merged
+    assert len(leads) == osm_count - 2  # the Google record merged, and the two duplicates inside OSM
     assert leads[MAYA].extra["members"] == ["google:ChIJmaya", MAYA]
     assert leads[MAYA].phones == ["+358401234567"]
     assert leads[MAYA].provenance["phones"].source == "google"
     assert 0 <= leads[MAYA].extra["score"] <= 100
-    assert f"{osm_count + 1} leads from 2 file(s): 2 duplicates merged" in capsys.readouterr().err
+    assert f"{osm_count + 1} leads from 2 file(s): 3 duplicates merged" in capsys.readouterr().err
 
 
 def test_resolve_reads_a_users_own_lead_list(tmp_path: Path) -> None:

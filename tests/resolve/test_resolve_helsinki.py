@@ -23,7 +23,10 @@ def test_two_osm_objects_of_one_business_merge(helsinki: list[Lead]) -> None:
     resolved = resolve_leads(helsinki, suppression=False)
     interasco = _member_of(resolved, "osm:n5011281354")
     assert interasco.extra["members"] == ["osm:n5011281354", "osm:n5011281355"]  # one spot, one name
-    assert len(resolved) == len(helsinki) - 1  # the only duplicate inside the real data
+    aleksi = _member_of(resolved, "osm:n1380974058")  # a shop node and the same shop, 9 m apart
+    assert aleksi.extra["members"] == ["osm:n1380974058", "osm:n1985596744"]
+    assert aleksi.website == "https://www.aleksi13.fi"  # only one member had it: taken, not lost
+    assert len(resolved) == len(helsinki) - 2  # the only duplicates inside the real data
 
 
 def test_neighbours_that_only_look_alike_stay_apart(helsinki: list[Lead]) -> None:

@@ -14,7 +14,7 @@ MAYA = "osm:n59622323"
 def test_extract_with_resolve_gives_one_scored_lead_per_business() -> None:
     raw = list(mapleads.extract("all", path=DEMO_PBF))
     resolved = list(mapleads.extract("all", path=DEMO_PBF, resolve=True))
-    assert len(resolved) == len(raw) - 1
+    assert len(resolved) == len(raw) - 2
     assert all(0 <= lead.extra["score"] <= 100 for lead in resolved)
 
 
@@ -27,5 +27,5 @@ def test_extract_with_resolve_honours_the_suppression_list() -> None:
 def test_the_stage_takes_keyword_options(osm) -> None:
     stage = build_stage("resolve", score=False, suppression=False)
     leads = list(stage(iter(osm.values())))
-    assert len(leads) == len(osm) - 1
+    assert len(leads) == len(osm) - 2
     assert all("score" not in lead.extra for lead in leads)
