@@ -131,9 +131,7 @@ def split_street(address: Address) -> Address:
     m = _STREET_NUMBER.match(address.street.strip())
     if not m:
         return address
-    return replace(
-        address, street=m.group("street").strip(), housenumber=m.group("number"), unit=m.group("unit")
-    )
+    return replace(address, street=m.group("street").strip(), housenumber=m.group("number"), unit=m.group("unit"))
 
 
 def parse_address(text: str, country: str | None = None) -> Address:
@@ -167,5 +165,10 @@ def address_key(address: Address) -> str | None:
     """Street and house number, folded: None unless both are known (a street alone is many businesses)."""
     if not (address.street and address.housenumber):
         return None
-    street = " ".join(_NON_WORD.sub(" ", fold(address.street)).split())
-    return f"{street} {address.housenumber.casefold().replace(' ', '')}"
+    return _street_key(address.street, address.housenumber)
+
+
+@lru_cache(maxsize=262_144)
+def _street_key(street: str, housenumber: str) -> str:
+    folded = " ".join(_NON_WORD.sub(" ", fold(street)).split())
+    return f"{folded} {housenumber.casefold().replace(' ', '')}"

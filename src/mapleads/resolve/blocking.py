@@ -24,23 +24,6 @@ GLOBAL_CELL = -1
 _EARTH_M_PER_DEG = 111_195.0
 
 
-def blocking_keys(f: MatchFeatures) -> tuple[list[int], list[int]]:
-    """(spatial keys, global keys) of one lead, as hashes."""
-    spatial: list[int] = []
-    if f.name:
-        compact = f.name.replace(" ", "")
-        spatial = [hash(("t", w)) for w in f.name.split() if len(w) >= 2]
-        spatial += [hash(("p", compact[:4])), hash(("s", compact[-4:]))]
-    glob = [hash(("id", r)) for r in f.records]
-    glob += [hash(("ph", p)) for p in f.phones]
-    glob += [hash(("d", d)) for d in f.domains]
-    if f.address:
-        glob.append(hash(("a", f.address)))
-    if f.name:
-        glob.append(hash(("n", f.name)))
-    return spatial, glob
-
-
 def distances_m(lat: np.ndarray, lon: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Great-circle distance in metres between lead i and lead j (equirectangular: exact enough below 10 km);
     NaN where either lead has no point."""
@@ -50,67 +33,75 @@ def distances_m(lat: np.ndarray, lon: np.ndarray, i: np.ndarray, j: np.ndarray) 
     return np.sqrt(dx * dx + dy * dy) * (_EARTH_M_PER_DEG * 180.0 / np.pi)
 
 
+_KEYS_SQL = """
+    WITH leads AS (SELECT *, replace(name, ' ', '') AS compact FROM leads_raw),
+    keys_raw AS (
+        SELECT idx, hash('t' || w) AS key, cell FROM (
+            SELECT idx, cell, unnest(string_split(name, ' ')) AS w FROM leads WHERE cell <> $global AND name <> ''
+        ) WHERE length(w) >= 2
+        UNION ALL SELECT idx, hash('p' || left(compact, 4)), cell FROM leads WHERE cell <> $global AND name <> ''
+        UNION ALL SELECT idx, hash('s' || right(compact, 4)), cell FROM leads WHERE cell <> $global AND name <> ''
+        UNION ALL SELECT idx, hash('n' || name), $global FROM leads WHERE name <> ''
+        UNION ALL SELECT idx, hash('a' || address), $global FROM leads WHERE address IS NOT NULL
+        UNION ALL SELECT idx, hash('id' || unnest(records)), $global FROM leads
+        UNION ALL SELECT idx, hash('ph' || unnest(phones)), $global FROM leads
+        UNION ALL SELECT idx, hash('d' || unnest(domains)), $global FROM leads
+    ),
+    sizes AS (SELECT key, cell, count(*) AS n FROM keys_raw GROUP BY ALL),
+    keys AS (
+        SELECT k.idx, k.key, k.cell FROM keys_raw k JOIN sizes s USING (key, cell)
+        WHERE s.n <= CASE WHEN k.cell = $global THEN $global_cap ELSE $cell_cap END
+    )
+    SELECT DISTINCT a.idx AS i, b.idx AS j
+    FROM keys a JOIN ring r ON r.cell = a.cell
+    JOIN keys b ON b.key = a.key AND b.cell = r.ncell
+    WHERE a.idx < b.idx
+"""
+
+
 def candidate_pairs(
     feats: Sequence[MatchFeatures], *, max_m: float, global_cap: int = 64, cell_cap: int = 2000
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(i, j, distance in m) for every candidate pair, i < j; pairs farther apart than `max_m` are dropped."""
     n = len(feats)
-    lat = np.full(n, np.nan)
-    lon = np.full(n, np.nan)
-    idx: list[int] = []
-    keys: list[int] = []
-    cells: list[int] = []
-    for k, f in enumerate(feats):
-        spatial, glob = blocking_keys(f)
-        if f.lat is not None and f.lon is not None:
-            lat[k], lon[k] = f.lat, f.lon
-            cell = h3.latlng_to_cell(f.lat, f.lon, H3_RESOLUTION)
-            idx.extend([k] * len(spatial))
-            keys.extend(spatial)
-            cells.extend([cell] * len(spatial))
-        idx.extend([k] * len(glob))
-        keys.extend(glob)
-        cells.extend([GLOBAL_CELL] * len(glob))
-    if n < 2 or not idx:
+    lat = np.array([np.nan if f.lat is None else f.lat for f in feats], dtype=np.float64)
+    lon = np.array([np.nan if f.lon is None else f.lon for f in feats], dtype=np.float64)
+    if n < 2:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty, np.empty(0)
+    cells = [
+        GLOBAL_CELL if f.lat is None or f.lon is None else h3.latlng_to_cell(f.lat, f.lon, H3_RESOLUTION) for f in feats
+    ]
     table = pa.table(
         {
-            "idx": pa.array(idx, pa.int32()),
-            "key": pa.array(keys, pa.int64()),
+            "idx": pa.array(range(n), pa.int32()),
             "cell": pa.array(cells, pa.int64()),
+            "name": pa.array([f.name for f in feats], pa.string()),
+            "address": pa.array([f.address for f in feats], pa.string()),
+            "records": pa.array([f.records for f in feats], pa.list_(pa.string())),
+            "phones": pa.array([f.phones for f in feats], pa.list_(pa.string())),
+            "domains": pa.array([f.domains for f in feats], pa.list_(pa.string())),
         }
     )
-    del idx, keys, cells
-    unique_cells = np.unique(table.column("cell").to_numpy())
     ring_from: list[int] = []
     ring_to: list[int] = []
-    for cell in unique_cells.tolist():
+    for cell in set(cells):
         around = [GLOBAL_CELL] if cell == GLOBAL_CELL else h3.grid_disk(cell, 1)
         ring_from.extend([cell] * len(around))
         ring_to.extend(around)
+    ring_from.append(GLOBAL_CELL)
+    ring_to.append(GLOBAL_CELL)
     ring = pa.table({"cell": pa.array(ring_from, pa.int64()), "ncell": pa.array(ring_to, pa.int64())})
     con = duckdb.connect()
     try:
         con.execute("SET preserve_insertion_order = false")
-        con.register("keys_raw", table)
+        con.register("leads_raw", table)
         con.register("ring", ring)
-        pairs = con.execute(
-            """
-            WITH sizes AS (SELECT key, cell, count(*) AS n FROM keys_raw GROUP BY ALL),
-            keys AS (
-                SELECT k.idx, k.key, k.cell FROM keys_raw k JOIN sizes s USING (key, cell)
-                WHERE s.n <= CASE WHEN k.cell = ? THEN ? ELSE ? END
-            )
-            SELECT DISTINCT a.idx AS i, b.idx AS j
-            FROM keys a JOIN ring r ON r.cell = a.cell
-            JOIN keys b ON b.key = a.key AND b.cell = r.ncell
-            WHERE a.idx < b.idx
-            """,
-            [GLOBAL_CELL, global_cap, cell_cap],
-        ).fetchnumpy()
+        params = {"global": GLOBAL_CELL, "global_cap": global_cap, "cell_cap": cell_cap}
+        pairs = con.execute(_KEYS_SQL, params).fetchnumpy()
     finally:
         con.close()
+    del table
     i = np.asarray(pairs["i"], dtype=np.int64)
     j = np.asarray(pairs["j"], dtype=np.int64)
     dist = distances_m(lat, lon, i, j)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from mapleads.normalize import split_phones, to_e164
@@ -16,12 +17,20 @@ FREEMAIL_DOMAINS = frozenset(
 )  # fmt: skip
 
 
+_SEPARATORS = str.maketrans("", "", " -().\u00a0/")
+_E164 = re.compile(r"\+[1-9]\d{6,14}")
+
+
 def phones_e164(values: Iterable[str], region: str | None) -> list[str]:
-    """Each distinct number in E.164, in order; values that are no phone number are left out."""
+    """Each distinct number in E.164, in order; values that are no phone number are left out.
+
+    A number already written internationally ("+358 9 39351") is only compacted: parsing it again would
+    give the same digits, and most numbers in map data are written so."""
     out: list[str] = []
     for value in values:
         for raw in split_phones(value):
-            e164 = to_e164(raw, region)
+            compact = raw.translate(_SEPARATORS)
+            e164 = compact if _E164.fullmatch(compact) else to_e164(raw, region)
             if e164 and e164 not in out:
                 out.append(e164)
     return out

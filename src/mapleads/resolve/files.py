@@ -49,9 +49,7 @@ def read_any_leads(path: str | os.PathLike[str]) -> Iterator[Lead]:
         yield from read_leads(path)
         return
     folded = {_fold(h): h for h in header}
-    columns = {
-        ours: next((folded[a] for a in aliases if a in folded), None) for ours, aliases in ALIASES.items()
-    }
+    columns = {ours: next((folded[a] for a in aliases if a in folded), None) for ours, aliases in ALIASES.items()}
     if columns["name"] is None:
         raise InputError(f"{path}: no name column (looked for: Name, Company, Business, ...)")
     stem = Path(path).name

@@ -60,9 +60,7 @@ class History:
                 taken.add(lead_id)
                 lead.id = lead_id
                 fp = fingerprint(lead)
-                row = con.execute(
-                    "SELECT first_seen, fingerprint FROM leads WHERE lead_id = ?", (lead_id,)
-                ).fetchone()
+                row = con.execute("SELECT first_seen, fingerprint FROM leads WHERE lead_id = ?", (lead_id,)).fetchone()
                 if row is None:
                     lead.extra["change"], first_seen = "new", now
                     con.execute("INSERT INTO leads VALUES (?, ?, ?, ?)", (lead_id, now, now, fp))
@@ -75,8 +73,7 @@ class History:
                     )
                 lead.extra["first_seen"] = first_seen
                 con.executemany(
-                    "INSERT INTO members VALUES (?, ?) "
-                    "ON CONFLICT (member) DO UPDATE SET lead_id = excluded.lead_id",
+                    "INSERT INTO members VALUES (?, ?) ON CONFLICT (member) DO UPDATE SET lead_id = excluded.lead_id",
                     [(m, lead_id) for m in ids],
                 )
 
@@ -95,10 +92,7 @@ class History:
     def _fresh_id(self, wanted: str, taken: set[str]) -> str:
         """The lead's own id unless an earlier lead already has it (then a numbered variant)."""
         candidate, n = wanted, 1
-        while (
-            candidate in taken
-            or self._con.execute("SELECT 1 FROM leads WHERE lead_id = ?", (candidate,)).fetchone()
-        ):
+        while candidate in taken or self._con.execute("SELECT 1 FROM leads WHERE lead_id = ?", (candidate,)).fetchone():
             n += 1
             candidate = f"{wanted}~{n}"
         return candidate

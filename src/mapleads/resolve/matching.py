@@ -107,9 +107,7 @@ def identifying(feats: Sequence[MatchFeatures], attr: str, shared_by: int) -> li
     different names use in one source and area (see the module docstring)."""
     names: dict[tuple[str, str, int, int], set[str]] = {}
     areas = [
-        (int(f.lat // _AREA_DEG), int(f.lon // _AREA_DEG))
-        if f.lat is not None and f.lon is not None
-        else (0, 0)
+        (int(f.lat // _AREA_DEG), int(f.lon // _AREA_DEG)) if f.lat is not None and f.lon is not None else (0, 0)
         for f in feats
     ]
     for f, (y, x) in zip(feats, areas, strict=True):
@@ -136,9 +134,7 @@ def evidence_for(
     if len(i):
         full = np.array([f.name for f in feats], dtype=object)
         core = np.array([f.core for f in feats], dtype=object)
-        name = np.asarray(
-            cpdist(full[i], full[j], scorer=fuzz.token_sort_ratio, workers=-1), dtype=np.float32
-        )
+        name = np.asarray(cpdist(full[i], full[j], scorer=fuzz.token_sort_ratio, workers=-1), dtype=np.float32)
         core_similarity = cpdist(core[i], core[j], scorer=fuzz.token_sort_ratio, workers=-1)
         # "Ravintola Maya" / "Maya" compare as "maya", but "Bar Haven" / "Hotel Haven" do not: their generic
         # words differ, and say they are different places
@@ -146,16 +142,12 @@ def evidence_for(
         gi, gj = generic[i], generic[j]
         compatible = ((gi & ~gj) == 0) | ((gj & ~gi) == 0)
         name = np.where(compatible, np.maximum(name, np.asarray(core_similarity, dtype=np.float32)), name)
-        loose = np.asarray(
-            cpdist(full[i], full[j], scorer=fuzz.token_set_ratio, workers=-1), dtype=np.float32
-        )
+        loose = np.asarray(cpdist(full[i], full[j], scorer=fuzz.token_set_ratio, workers=-1), dtype=np.float32)
         loose = np.maximum(loose, name)
     chain = np.array([f.chain for f in feats], dtype=bool)
     pair_chain = chain[i] | chain[j]
     phone_agree, phone_conflict = _agree_conflict(_ids(identifying(feats, "phones", rule.shared_by), 3), i, j)
-    domain_agree, domain_conflict = _agree_conflict(
-        _ids(identifying(feats, "domains", rule.shared_by), 2), i, j
-    )
+    domain_agree, domain_conflict = _agree_conflict(_ids(identifying(feats, "domains", rule.shared_by), 2), i, j)
     page_agree, _ = _agree_conflict(_ids([[f.page] if f.page else [] for f in feats], 1), i, j)
     domain_agree &= ~pair_chain | page_agree
     addr_agree, _ = _agree_conflict(_ids(identifying(feats, "address", rule.shared_by), 1), i, j)

@@ -86,9 +86,7 @@ def normalized_value(kind: str, value: str, country: str | None = None) -> str:
     if kind == "phone":
         phones = phones_e164([value], country or get_settings().default_country)
         if not phones:
-            hint = (
-                "" if value.strip().startswith("+") else " (give it in +international form or pass --country)"
-            )
+            hint = "" if value.strip().startswith("+") else " (give it in +international form or pass --country)"
             raise InputError(f"not a phone number: {value!r}{hint}")
         return phones[0]
     if kind == "domain":
@@ -139,9 +137,7 @@ class SuppressionList:
         return hmac.new(self._key, f"{kind}\x1f{normalized}".encode(), hashlib.sha256).hexdigest()
 
     # --- changing the list ------------------------------------------------------------------------
-    def add(
-        self, value: str, kind: str | None = None, *, country: str | None = None, note: str | None = None
-    ) -> Entry:
+    def add(self, value: str, kind: str | None = None, *, country: str | None = None, note: str | None = None) -> Entry:
         kind = kind or guess_kind(value)
         return self._insert(kind, self.digest(kind, normalized_value(kind, value, country)), note)
 
@@ -264,15 +260,9 @@ class SuppressionList:
 
     @staticmethod
     def _row_address(row: dict[str, Any], columns: dict[str, str], country: str | None) -> Address | None:
-        parts = {
-            p: str(row.get(columns[p]) or "").strip() or None
-            for p in ("street", "housenumber")
-            if p in columns
-        }
+        parts = {p: str(row.get(columns[p]) or "").strip() or None for p in ("street", "housenumber") if p in columns}
         if parts.get("street") and parts.get("housenumber"):
-            return normalize_address(
-                Address(street=parts["street"], housenumber=parts["housenumber"]), country
-            )
+            return normalize_address(Address(street=parts["street"], housenumber=parts["housenumber"]), country)
         if "address" in columns and (text := str(row.get(columns["address"]) or "").strip()):
             return parse_address(text, country)
         return None

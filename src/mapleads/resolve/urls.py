@@ -57,9 +57,7 @@ def canonical_url(url: str | None) -> str | None:
         return None
     if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
         host = f"{host}:{port}"
-    query = urlencode(
-        sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k))
-    )
+    query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)))
     path = parts.path.rstrip("/")
     return urlunsplit((scheme, host, path, query, ""))
 
