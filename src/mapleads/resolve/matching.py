@@ -11,7 +11,7 @@ accommodation) are never the same business. Otherwise a pair is the same busines
 0. same record: both stand for the same source record (one file's lead appears again in another file);
 1. same spot: names ≥ 95 and ≤ 25 m apart, and no domain or address conflict (a changed phone number does
    not split a business);
-2. near: names ≥ 88, ≤ 100 m apart (≤ 35 m for a brand's branches) and no conflict;
+2. near: names ≥ 85, ≤ 150 m apart (≤ 35 m for a brand's branches) and no conflict;
 3. contact: loose names ≥ 70, ≤ 300 m apart, at least one agreement and no conflict;
 4. two contacts: loose names ≥ 50, ≤ 500 m apart, at least two agreements (phone and domain, say), no
    conflict;
@@ -47,8 +47,8 @@ from mapleads.resolve.features import MatchFeatures
 class MatchRule:
     same_spot_name: float = 95.0
     same_spot_m: float = 25.0
-    near_name: float = 88.0
-    near_m: float = 100.0
+    near_name: float = 85.0
+    near_m: float = 150.0
     near_chain_m: float = 35.0
     contact_name: float = 70.0
     contact_m: float = 300.0
