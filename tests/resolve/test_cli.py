@@ -6,11 +6,11 @@ import csv
 from pathlib import Path
 
 import pytest
-from tests.resolve.conftest import google_rendering
 
 from mapleads.cli import main
 from mapleads.export import read_leads, write_leads
 from mapleads.lead import Lead
+from tests.resolve.conftest import google_rendering
 
 MAYA = "osm:n59622323"
 

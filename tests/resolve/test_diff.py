@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.resolve.conftest import google_rendering
-
 from mapleads.export import write_leads
 from mapleads.lead import Lead
 from mapleads.resolve import resolve_leads
 from mapleads.resolve.diff import diff_leads
 from mapleads.resolve.files import read_any_leads
+from tests.resolve.conftest import google_rendering
 
 MAYA, HILTON = "osm:n59622323", "osm:n55211772"
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from tests.resolve.conftest import google_rendering
-
 from mapleads.lead import Lead
 from mapleads.resolve import History, resolve_leads
+from tests.resolve.conftest import google_rendering
 
 MAYA = "osm:n59622323"
 

@@ -3,10 +3,9 @@ each, with exact merged values and per-field provenance."""
 
 from __future__ import annotations
 
-from tests.resolve.conftest import google_rendering, overture_rendering
-
 from mapleads.lead import Lead, Provenance
 from mapleads.resolve import MergePolicy, resolve_leads
+from tests.resolve.conftest import google_rendering, overture_rendering
 
 MAYA, HILTON, MARIA = "osm:n59622323", "osm:n55211772", "osm:n56418307"
 HANKO_FORUM, HANKO_STOCKMANN = "osm:n6139262609", "osm:n6049453046"

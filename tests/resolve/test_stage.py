@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from tests.resolve.conftest import DEMO_PBF
-
 import mapleads
 from mapleads.pipeline import build_stage
 from mapleads.resolve import SuppressionList
+from tests.resolve.conftest import DEMO_PBF
 
 MAYA = "osm:n59622323"
 
