@@ -85,9 +85,7 @@ def overture_rendering(lead: Lead, gers_id: str, **changes: Any) -> Lead:
         "category": lead.category,
         "phones": [],
         "phones_raw": [p.replace(" ", "").replace("-", "") for p in lead.phones_raw],
-        "website": lead.website.replace("https://www.", "https://WWW.").rstrip("/") + "/"
-        if lead.website
-        else None,
+        "website": lead.website.replace("https://www.", "https://WWW.").rstrip("/") + "/" if lead.website else None,
         "address": Address(
             street=f"{lead.address.street} {lead.address.housenumber}" if lead.address.street else None,
             postcode=lead.address.postcode,

@@ -75,10 +75,7 @@ def test_diff_reports_new_changed_and_gone(tmp_path: Path, osm: dict[str, Lead],
 
 def test_suppress_export_list_and_import(tmp_path: Path, capsys) -> None:
     assert main(["suppress", "add", "info@maya.fi", "+358 9 39351"]) == 0
-    assert (
-        main(["suppress", "add", "--name", "Maya Bar & Grill", "--address", "Mikonkatu 18, 00100 Helsinki"])
-        == 0
-    )
+    assert main(["suppress", "add", "--name", "Maya Bar & Grill", "--address", "Mikonkatu 18, 00100 Helsinki"]) == 0
     assert main(["suppress", "export", str(tmp_path / "list.csv")]) == 0
     assert main(["suppress", "list"]) == 0
     listing = capsys.readouterr().out

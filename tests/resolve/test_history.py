@@ -26,9 +26,7 @@ def test_a_lead_that_gains_a_source_keeps_its_id(osm: dict[str, Lead]) -> None:
     history = History()
     resolve_leads([osm[MAYA]], history=history, suppression=False)
     google = google_rendering(osm[MAYA], "ChIJmaya", phones_raw=["040 123 4567"])
-    [merged] = resolve_leads(
-        [Lead.from_dict(osm[MAYA].to_dict()), google], history=history, suppression=False
-    )
+    [merged] = resolve_leads([Lead.from_dict(osm[MAYA].to_dict()), google], history=history, suppression=False)
     assert merged.id == MAYA
     assert merged.extra["change"] == "changed"  # it has a phone number now
 

@@ -98,10 +98,7 @@ def test_different_phone_formats_become_one_e164_number(osm: dict[str, Lead]) ->
     hilton = _by_member(resolve_leads(_sources(osm), suppression=False))[HILTON]
     assert hilton.phones == ["+358939351"]
     assert hilton.phones_raw == ["+358-9-39351", "09 39351", "+358939351"]
-    assert (
-        hilton.website
-        == "https://www3.hilton.com/en/hotels/finland/hilton-helsinki-strand-HELHIHI/index.html"
-    )
+    assert hilton.website == "https://www3.hilton.com/en/hotels/finland/hilton-helsinki-strand-HELHIHI/index.html"
     assert "website" not in hilton.extra.get("alternates", {})
     assert hilton.extra["alternates"]["name"] == [
         {"value": "Hilton Helsinki Strand Hotel", "source": "google", "ref": "google:ChIJhilton"}

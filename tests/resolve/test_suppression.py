@@ -118,9 +118,7 @@ def test_it_imports_a_contact_list_and_skips_values_that_are_not_valid(tmp_path:
     with open(path, "w", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["Name", "Email", "Phone", "Website", "Address"])
-        writer.writerow(
-            ["Maya Bar & Grill", "info@maya.fi", "09 1234567", "maya.fi", "Mikonkatu 18, 00100 Helsinki"]
-        )
+        writer.writerow(["Maya Bar & Grill", "info@maya.fi", "09 1234567", "maya.fi", "Mikonkatu 18, 00100 Helsinki"])
         writer.writerow(["Someone", "", "not a number", "", ""])
     store = SuppressionList()
     result = store.import_file(path, country="FI")

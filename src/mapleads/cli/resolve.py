@@ -25,13 +25,9 @@ def resolve(
         bool,
         typer.Option("--history/--no-history", help="Keep lead ids stable across runs (state in data_dir)."),
     ] = True,
-    suppress: Annotated[
-        bool, typer.Option("--suppress/--no-suppress", help="Leave out suppressed leads.")
-    ] = True,
+    suppress: Annotated[bool, typer.Option("--suppress/--no-suppress", help="Leave out suppressed leads.")] = True,
     score: Annotated[bool, typer.Option("--score/--no-score", help="Add the lead score.")] = True,
-    prefer: Annotated[
-        str | None, typer.Option(help="Merge conflict policy: trust (default) or fresh.")
-    ] = None,
+    prefer: Annotated[str | None, typer.Option(help="Merge conflict policy: trust (default) or fresh.")] = None,
     country: Annotated[
         str | None, typer.Option(help="Country (ISO code) of phone numbers written without one.")
     ] = None,
@@ -117,19 +113,13 @@ def diff(
 
 @suppress_app.command("add")
 def suppress_add(
-    values: Annotated[
-        list[str] | None, typer.Argument(help="Emails, phone numbers, domains or websites.")
-    ] = None,
+    values: Annotated[list[str] | None, typer.Argument(help="Emails, phone numbers, domains or websites.")] = None,
     kind: Annotated[
         str | None, typer.Option(help="email, phone or domain (guessed from the value when not given).")
     ] = None,
     name: Annotated[str | None, typer.Option(help="Business or person name (with --address).")] = None,
-    address: Annotated[
-        str | None, typer.Option(help='Street address, e.g. "Mikonkatu 18, 00100 Helsinki".')
-    ] = None,
-    country: Annotated[
-        str | None, typer.Option(help="Country (ISO code) of phone numbers and addresses.")
-    ] = None,
+    address: Annotated[str | None, typer.Option(help='Street address, e.g. "Mikonkatu 18, 00100 Helsinki".')] = None,
+    country: Annotated[str | None, typer.Option(help="Country (ISO code) of phone numbers and addresses.")] = None,
     note: Annotated[str | None, typer.Option(help="Why (kept with the entry; no contact data).")] = None,
 ) -> None:
     """Add entries (stored as keyed hashes only)."""
@@ -166,9 +156,7 @@ def suppress_remove(
 
 @suppress_app.command("import")
 def suppress_import(
-    path: Annotated[
-        Path, typer.Argument(help="An exported list, a lead file or contact list, or a .txt file.")
-    ],
+    path: Annotated[Path, typer.Argument(help="An exported list, a lead file or contact list, or a .txt file.")],
     country: Annotated[str | None, typer.Option(help="Country (ISO code) of phone numbers.")] = None,
 ) -> None:
     """Import entries from a file."""
