@@ -89,6 +89,13 @@ def extract_command(
     fields: Annotated[str | None, typer.Option("--fields", help="Comma-separated columns to write.")] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most this many leads.")] = None,
     bom: Annotated[bool, typer.Option("--bom", help="CSV with a UTF-8 BOM, for Excel.")] = False,
+    resolve: Annotated[
+        bool,
+        typer.Option(
+            "--resolve/--no-resolve",
+            help="Deduplicate, apply the suppression list and score (default); --no-resolve writes raw leads.",
+        ),
+    ] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
     budget: Annotated[
         float | None, typer.Option("--budget", min=0, help="google: hard cost cap in USD for this run.")
@@ -130,6 +137,7 @@ def extract_command(
             source_options=options,
             area=area,
             limit=limit,
+            resolve=resolve,
             progress=report if progress else None,
         )
         first = next(leads, None)
