@@ -17,6 +17,7 @@ from mapleads.api import extract, resolve_area
 from mapleads.errors import EmptyResultError, MapleadsError
 from mapleads.export import write_leads
 from mapleads.export.formats import check_fields, format_for
+from mapleads.index import auto_source
 from mapleads.lead import Lead
 from mapleads.sources import get_source
 from mapleads.taxonomy import get_taxonomy
@@ -78,11 +79,31 @@ def extract_command(
     near: Annotated[str | None, typer.Option("--near", help="LAT,LON centre for --radius.")] = None,
     radius: Annotated[str | None, typer.Option("--radius", help="Distance from --near, e.g. 500m, 2km.")] = None,
     polygon: Annotated[Path | None, typer.Option("--polygon", help="GeoJSON (Multi)Polygon file.")] = None,
-    source: Annotated[str, typer.Option("--source", help="auto|pbf|index|overpass|overture|google")] = "auto",
+    source: Annotated[
+        str,
+        typer.Option(
+            "--source",
+            help="auto (an index if one covers the area, else pbf) | pbf | index | overpass | overture | google",
+        ),
+    ] = "auto",
     fields: Annotated[str | None, typer.Option("--fields", help="Comma-separated columns to write.")] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most this many leads.")] = None,
     bom: Annotated[bool, typer.Option("--bom", help="CSV with a UTF-8 BOM, for Excel.")] = False,
+    resolve: Annotated[
+        bool,
+        typer.Option(
+            "--resolve/--no-resolve",
+            help="Deduplicate, apply the suppression list and score (default); --no-resolve writes raw leads.",
+        ),
+    ] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+    budget: Annotated[
+        float | None, typer.Option("--budget", min=0, help="google: hard cost cap in USD for this run.")
+    ] = None,
+    min_confidence: Annotated[
+        float | None,
+        typer.Option("--min-confidence", min=0, max=1, help="overture: drop places below this confidence."),
+    ] = None,
 ) -> None:
     """Extract business leads: mapleads extract dentist --in Kamppi --from helsinki.osm.pbf -o leads.xlsx"""
     get_taxonomy().resolve(what)  # unknown words fail before any file is read
@@ -99,9 +120,8 @@ def extract_command(
 
     options: dict[str, Any] = {"path": source_file} if source_file is not None else {}
     if source == "auto":  # a current local index when one covers the query, else the .pbf
-        from mapleads.index import auto_source
-
         source, options = auto_source(options, place=place, bbox=bbox, near=near, radius=radius, polygon=polygon)
+    options.update(_source_options(budget=budget, min_confidence=min_confidence))
     area = resolve_area(
         get_source(source, **options), place=place, bbox=bbox, near=near, radius=radius, polygon=polygon
     )
@@ -117,6 +137,7 @@ def extract_command(
             source_options=options,
             area=area,
             limit=limit,
+            resolve=resolve,
             progress=report if progress else None,
         )
         first = next(leads, None)
@@ -136,6 +157,11 @@ def extract_command(
         out.print(summary.table(f"{' '.join(what)} — {where}"))
         if output is not None:
             out.print(f"wrote {summary.count} leads to {output}")
+
+
+def _source_options(**given: float | None) -> dict[str, float]:
+    """Source-specific flags that were given (the sources read their defaults from settings)."""
+    return {name: value for name, value in given.items() if value is not None}
 
 
 def _preview(leads: Iterator[Lead], rows: int = 20) -> None:
