@@ -187,7 +187,8 @@ def main() -> int:
             rows.append(row)
     print(
         f"\n{'file':<22} {'leads':>9} {'extract s':>9} {'build s':>8} {'build/extract':>13} {'index MB':>8} "
-        f"{'index p50 ms':>12} {'index p95 ms':>12} {'p95 w/ category':>15} {'hits':>6} {'pbf p50 ms':>10} {'speed-up':>9} same ids"
+        f"{'index p50 ms':>12} {'index p95 ms':>12} {'p95 w/ category':>15} {'hits':>6} {'pbf p50 ms':>10} "
+        f"{'speed-up':>9} same ids"
     )
     for r in rows:
         print(
