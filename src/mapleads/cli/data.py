@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 import typer
 from rich.console import Console
 from rich.progress import (
     BarColumn,
     DownloadColumn,
-    MofNCompleteColumn,
     Progress,
-    TextColumn,
-    TimeElapsedColumn,
     TimeRemainingColumn,
     TransferSpeedColumn,
 )
@@ -27,12 +23,9 @@ err = Console(stderr=True)
 
 
 @contextmanager
-def byte_progress(label: str, unit: str = "bytes") -> Iterator[ProgressFn]:
+def byte_progress(label: str) -> Iterator[ProgressFn]:
     """A rich progress bar on stderr, fed by a source-style progress(done, total) callback."""
-    if unit == "bytes":
-        columns: tuple[Any, ...] = (DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn())
-    else:
-        columns = (MofNCompleteColumn(), TextColumn(unit), TimeElapsedColumn())
+    columns = (DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn())
     with Progress(
         "[progress.description]{task.description}", BarColumn(), *columns, console=err, transient=True
     ) as bar:

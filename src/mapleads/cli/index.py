@@ -19,7 +19,7 @@ def build(
     from mapleads.index.build import build_index
     from mapleads.regions.store import human_size
 
-    with byte_progress(f"indexing {Path(target).name}", unit="leads") as progress:
+    with byte_progress(f"indexing {Path(target).name}") as progress:
         result = build_index(target, progress)
     m = result.manifest
     size = sum(p.stat().st_size for p in result.index_dir.iterdir())

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import time
-from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +22,6 @@ from mapleads.errors import InputError
 from mapleads.index.locate import region_for
 from mapleads.index.store import source_fingerprint, staging_folder
 from mapleads.index.writer import LeadColumns, write_index
-from mapleads.lead import Lead
 from mapleads.regions.store import BOUNDARY_FILE, LocalRegion
 from mapleads.sources.base import Progress, Query, get_source
 from mapleads.sources.pbf.places import Place, read_places
@@ -49,8 +47,7 @@ def build_index(target: str | Path | LocalRegion, progress: Progress | None = No
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
         places: Future[tuple[list[Place], Any]] = pool.submit(read_places, pbf)
         source = get_source("pbf", path=pbf)
-        # the source's byte progress is not used: reading through its progress pipe stalls (see report)
-        columns = LeadColumns().extend(_counted(source.leads(Query()), progress))
+        columns = LeadColumns().extend(source.leads(Query(), progress))
         named_areas, data_box = places.result()
     if region.snapshot_date is None:
         region.snapshot_date = columns.snapshot_date or _file_date(pbf)
@@ -65,17 +62,6 @@ def build_index(target: str | Path | LocalRegion, progress: Progress | None = No
         manifest = write_index(tmp, columns, named_areas, data_box, _coverage(region), meta)
     region.save()
     return BuildResult(region, manifest, time.perf_counter() - start, region.index_dir)
-
-
-def _counted(leads: Iterator[Lead], progress: Progress | None) -> Iterator[Lead]:
-    """Pass leads through, reporting how many so far (total unknown: 0)."""
-    n = 0
-    for n, lead in enumerate(leads, 1):
-        if progress is not None and n % 2000 == 0:
-            progress(n, 0)
-        yield lead
-    if progress is not None:
-        progress(n, n)
 
 
 def _file_date(pbf: Path) -> str:
