@@ -83,6 +83,9 @@ def extract_command(
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most this many leads.")] = None,
     bom: Annotated[bool, typer.Option("--bom", help="CSV with a UTF-8 BOM, for Excel.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+    resolve: Annotated[
+        bool, typer.Option("--resolve/--no-resolve", help="Deduplicate, suppress and score the leads.")
+    ] = True,
 ) -> None:
     """Extract business leads: mapleads extract dentist --in Kamppi --from helsinki.osm.pbf -o leads.xlsx"""
     get_taxonomy().resolve(what)  # unknown words fail before any file is read
@@ -113,6 +116,7 @@ def extract_command(
             path=source_file,
             area=area,
             limit=limit,
+            resolve=resolve,
             progress=report if progress else None,
         )
         first = next(leads, None)
