@@ -411,10 +411,10 @@ def k_redirect_same_domain(b: Builder) -> None:
     b.site.pages["/fi/etusivu"] = b.site.pages.pop("/")
     b.site.pages["/"] = Resp(status=301, headers={"Location": "/fi/"})
     b.site.pages["/fi/"] = Resp(status=302, headers={"Location": f"http://{b.site.host}:{b.site.port}/fi/etusivu"})
-    k_contact_only(b)
+    _contact_only(b)
 
 
-def k_contact_only(b: Builder) -> None:
+def _contact_only(b: Builder) -> None:
     b.contact(f'<p><a href="mailto:{b.mail("info")}">{b.mail("info")}</a></p>')
     b.site.expect.emails.add(b.mail("info"))
 
@@ -471,8 +471,8 @@ def k_challenge_header(b: Builder) -> None:
 def k_broken_html(b: Builder) -> None:
     b.site.pages["/"] = Resp(
         body=(
-            f"<html><head><title>{b.site.name}<body><div <p>Tervetuloa<table><tr><td>{b.lang.words[0]}: "
-            f'<a href="mailto:{b.mail("info")}>{b.mail("info")}</a><td><b><i>{b.expect_phone_link()}</b></i>'
+            f"<html><head><title>{b.site.name}</title><body><div <p>Tervetuloa<table><tr><td>{b.lang.words[0]}: "
+            f'<a href="mailto:{b.mail("info")}">{b.mail("info")}</a><td><b><i>{b.expect_phone_link()}</b></i>'
             "<p>unclosed <span>everywhere <div></table></form></html></html>trailing garbage <"
         ).encode()
     )

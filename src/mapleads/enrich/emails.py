@@ -60,7 +60,8 @@ ROLE_WORDS = _words(
     clinic klinikka vastaanotto ajanvaraus termin termine appointments appointment restaurant ravintola
     hotel hotelli events tapahtumat studio kanzlei buero büro bureau secretariat sekretariat direction
     management toimitus editor redaktion feedback palaute privacy tietosuoja datenschutz gdpr dpo legal
-    office-fi welcome kunde kunden client clients clientes cliente commercial commande info-fi"""
+    welcome kunde kunden client clients clientes cliente commercial commande impressum imprint verwaltung
+    anfrage anfragen zentrale rezeption accueil recepcion reservaties"""
 )
 FREE_MAIL_DOMAINS = _words(
     """gmail.com googlemail.com outlook.com outlook.fr outlook.de hotmail.com hotmail.fr hotmail.de

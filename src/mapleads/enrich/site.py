@@ -94,9 +94,13 @@ class SiteCrawler:
         token = self.config.robots_token
         rules = await self.robots.rules(website)
         if rules.unavailable is not None:
-            blocked = rules.unavailable == "blocked"
-            result.status = r.BLOCKED if blocked else r.ROBOTS_UNAVAILABLE
-            result.detail = "bot challenge on robots.txt" if blocked else rules.unavailable
+            reason = rules.unavailable
+            if reason == "blocked":
+                result.status, result.detail = r.BLOCKED, "bot challenge on robots.txt; not retried"
+            elif reason == "timeout" or reason.startswith("unreachable"):
+                result.status, result.detail = _ERROR_STATUS.get(reason, r.UNREACHABLE), reason
+            else:
+                result.status, result.detail = r.ROBOTS_UNAVAILABLE, f"{reason}: the site is skipped"
             return
         delay = rules.crawl_delay(token)
         if delay > self.config.max_crawl_delay:
