@@ -81,34 +81,66 @@ class Lang:
 
 LANGS = (
     Lang(
-        "fi", "fi", "FI",
-        {"contact": ("Yhteystiedot", "/yhteystiedot"), "about": ("Meistä", "/meista"),
-         "privacy": ("Tietosuojaseloste", "/tietosuoja")},
-        "Kahvila", ("Sähköposti", "Puhelin"),
+        "fi",
+        "fi",
+        "FI",
+        {
+            "contact": ("Yhteystiedot", "/yhteystiedot"),
+            "about": ("Meistä", "/meista"),
+            "privacy": ("Tietosuojaseloste", "/tietosuoja"),
+        },
+        "Kahvila",
+        ("Sähköposti", "Puhelin"),
     ),
     Lang(
-        "de", "de", "DE",
-        {"contact": ("Kontakt", "/kontakt"), "imprint": ("Impressum", "/impressum"),
-         "about": ("Über uns", "/ueber-uns"), "privacy": ("Datenschutz", "/datenschutz")},
-        "Zahnarztpraxis", ("E-Mail", "Telefon"),
+        "de",
+        "de",
+        "DE",
+        {
+            "contact": ("Kontakt", "/kontakt"),
+            "imprint": ("Impressum", "/impressum"),
+            "about": ("Über uns", "/ueber-uns"),
+            "privacy": ("Datenschutz", "/datenschutz"),
+        },
+        "Zahnarztpraxis",
+        ("E-Mail", "Telefon"),
     ),
     Lang(
-        "fr", "fr", "FR",
-        {"contact": ("Nous contacter", "/nous-contacter"), "imprint": ("Mentions légales", "/mentions-legales"),
-         "about": ("Qui sommes-nous", "/qui-sommes-nous"), "privacy": ("Confidentialité", "/confidentialite")},
-        "Boulangerie", ("Courriel", "Téléphone"),
+        "fr",
+        "fr",
+        "FR",
+        {
+            "contact": ("Nous contacter", "/nous-contacter"),
+            "imprint": ("Mentions légales", "/mentions-legales"),
+            "about": ("Qui sommes-nous", "/qui-sommes-nous"),
+            "privacy": ("Confidentialité", "/confidentialite"),
+        },
+        "Boulangerie",
+        ("Courriel", "Téléphone"),
     ),
     Lang(
-        "en", "co.uk", "GB",
-        {"contact": ("Contact us", "/contact-us"), "about": ("About", "/about"),
-         "privacy": ("Privacy policy", "/privacy-policy")},
-        "Barbers", ("Email", "Phone"),
+        "en",
+        "co.uk",
+        "GB",
+        {
+            "contact": ("Contact us", "/contact-us"),
+            "about": ("About", "/about"),
+            "privacy": ("Privacy policy", "/privacy-policy"),
+        },
+        "Barbers",
+        ("Email", "Phone"),
     ),
     Lang(
-        "sv", "se", "SE",
-        {"contact": ("Kontakta oss", "/kontakta-oss"), "about": ("Om oss", "/om-oss"),
-         "privacy": ("Integritetspolicy", "/integritetspolicy")},
-        "Frisör", ("E-post", "Telefon"),
+        "sv",
+        "se",
+        "SE",
+        {
+            "contact": ("Kontakta oss", "/kontakta-oss"),
+            "about": ("Om oss", "/om-oss"),
+            "privacy": ("Integritetspolicy", "/integritetspolicy"),
+        },
+        "Frisör",
+        ("E-post", "Telefon"),
     ),
 )
 
@@ -174,15 +206,21 @@ class Builder:
     def mail(self, local: str) -> str:
         return f"{local}@{self.domain}"
 
-    def home(self, body: str = "", head: str = "", nav: tuple[str, ...] = ("contact", "about", "privacy")) -> None:
+    def home(
+        self, body: str = "", head: str = "", nav: tuple[str, ...] = ("contact", "about", "privacy")
+    ) -> None:
         links = "".join(
             f'<li><a href="{self.lang.nav[k][1]}">{escape(self.lang.nav[k][0])}</a></li>'
             for k in nav
             if k in self.lang.nav
         )
         filler = '<li><a href="/menu">Menu</a></li><li><a href="/blog/post-1">Blog</a></li>'
-        self.add("/", f"<header><nav><ul>{links}{filler}</ul></nav></header><main><h1>{escape(self.site.name)}</h1>"
-                 f"<p>Tervetuloa! Welcome. Avoinna 1.1.2024 alkaen, hinta 12,50 €.</p>{body}</main>", head)
+        self.add(
+            "/",
+            f"<header><nav><ul>{links}{filler}</ul></nav></header><main><h1>{escape(self.site.name)}</h1>"
+            f"<p>Tervetuloa! Welcome. Avoinna 1.1.2024 alkaen, hinta 12,50 €.</p>{body}</main>",
+            head,
+        )
 
     def add(self, path: str, body: str, head: str = "") -> None:
         self.site.pages[path] = Resp(body=page(self.site.name, body, lang=self.lang.code, head=head))
@@ -200,13 +238,17 @@ class Builder:
 
 def k_mailto(b: Builder) -> None:
     b.home()
-    b.contact(f'<p><a href="mailto:{b.mail("info")}?subject=Kysely%20tarjouksesta">Email us</a> '
-              f"{b.expect_phone_link()}</p>")
+    b.contact(
+        f'<p><a href="mailto:{b.mail("info")}?subject=Kysely%20tarjouksesta">Email us</a> '
+        f"{b.expect_phone_link()}</p>"
+    )
     b.site.expect.emails.add(b.mail("info"))
 
 
 def k_plain_text(b: Builder) -> None:
-    b.home(f"<footer><p>{b.lang.words[0]}: {b.mail('kontakt')}<br>{b.lang.words[1]}: {b.phone_text}</p></footer>")
+    b.home(
+        f"<footer><p>{b.lang.words[0]}: {b.mail('kontakt')}<br>{b.lang.words[1]}: {b.phone_text}</p></footer>"
+    )
     b.site.expect.emails.add(b.mail("kontakt"))
     b.site.expect.unconfirmed.add(b.phone)
 
@@ -214,8 +256,10 @@ def k_plain_text(b: Builder) -> None:
 def k_entities(b: Builder) -> None:
     address = b.mail("office")
     b.home()
-    b.contact(f'<p><a href="{entities("mailto:" + address)}">{entities(address)}</a></p>'
-              f"<p>{entities(b.mail('sales'))}</p>")
+    b.contact(
+        f'<p><a href="{entities("mailto:" + address)}">{entities(address)}</a></p>'
+        f"<p>{entities(b.mail('sales'))}</p>"
+    )
     b.site.expect.emails |= {address, b.mail("sales")}
 
 
@@ -228,14 +272,16 @@ def k_at_forms(b: Builder) -> None:
         (f"team{{at}}{b.domain}", "team"),
     ]
     b.home()
-    b.contact("".join(f"<p>{escape(text)}</p>" for text, _ in forms) + "<p>Meet us at noon at the market.</p>")
+    b.contact(
+        "".join(f"<p>{escape(text)}</p>" for text, _ in forms) + "<p>Meet us at noon at the market.</p>"
+    )
     b.site.expect.emails |= {b.mail(local) for _, local in forms}
 
 
 def k_cfemail(b: Builder) -> None:
     b.home()
     b.contact(
-        f'<p><a href="/cdn-cgi/l/email-protection" class="__cf_email__" data-cfemail="{cf_encode(b.mail("info"), 0x5a)}">'
+        f'<p><a href="/cdn-cgi/l/email-protection" class="__cf_email__" data-cfemail="{cf_encode(b.mail("info"), 0x5A)}">'
         "[email&#160;protected]</a></p>"
         f'<p><a href="/cdn-cgi/l/email-protection#{cf_encode(b.mail("support"), 0x17)}">Write to support</a></p>'
         f'<p><span class="__cf_email__" data-cfemail="{cf_encode(b.mail("sales"), 0xC3)}">[email protected]</span></p>'
@@ -253,14 +299,22 @@ def k_jsonld(b: Builder) -> None:
                 "name": b.site.name,
                 "telephone": b.phone_text,
                 "email": f"mailto:{b.mail('reservations')}",
-                "address": {"@type": "PostalAddress", "streetAddress": "Mannerheimintie 1", "postalCode": "00100"},
-                "sameAs": [f"https://www.facebook.com/{b.domain.split('.')[0]}",
-                           f"https://instagram.com/{b.domain.split('.')[0]}/"],
+                "address": {
+                    "@type": "PostalAddress",
+                    "streetAddress": "Mannerheimintie 1",
+                    "postalCode": "00100",
+                },
+                "sameAs": [
+                    f"https://www.facebook.com/{b.domain.split('.')[0]}",
+                    f"https://instagram.com/{b.domain.split('.')[0]}/",
+                ],
                 "openingHoursSpecification": [{"dayOfWeek": "Monday", "opens": "08:00", "closes": "16:00"}],
             },
         ],
     }
-    broken = '<script type="application/ld+json">{"@type": "Organization", "telephone": "+358 40 0", </script>'
+    broken = (
+        '<script type="application/ld+json">{"@type": "Organization", "telephone": "+358 40 0", </script>'
+    )
     trailing = (
         '<script type="application/ld+json"><!-- {"@context": "https://schema.org", "@type": "Organization", '
         f'"email": "{b.mail("office")}",}} --></script>'
@@ -269,8 +323,10 @@ def k_jsonld(b: Builder) -> None:
     slug = b.domain.split(".")[0]
     b.site.expect.emails |= {b.mail("reservations"), b.mail("office")}
     b.site.expect.phones.add(b.phone)
-    b.site.expect.socials |= {"facebook": f"https://www.facebook.com/{slug}",
-                              "instagram": f"https://www.instagram.com/{slug}"}
+    b.site.expect.socials |= {
+        "facebook": f"https://www.facebook.com/{slug}",
+        "instagram": f"https://www.instagram.com/{slug}",
+    }
 
 
 def k_microdata(b: Builder) -> None:
@@ -286,9 +342,16 @@ def k_microdata(b: Builder) -> None:
 
 def k_decoys(b: Builder) -> None:
     decoys = {
-        "logo@2x.png", "hero@3x.webp", "user@example.com", "name@domain.com",
-        "abc123@sentry.wixpress.com", "a3f9c2e1b4d5e6f7a8b9c0d1e2f3a4b5@o123.ingest.sentry.io",
-        b.mail("noreply"), b.mail("no-reply"), b.mail("script-only"), "hello@webagency-studio.com",
+        "logo@2x.png",
+        "hero@3x.webp",
+        "user@example.com",
+        "name@domain.com",
+        "abc123@sentry.wixpress.com",
+        "a3f9c2e1b4d5e6f7a8b9c0d1e2f3a4b5@o123.ingest.sentry.io",
+        b.mail("noreply"),
+        b.mail("no-reply"),
+        b.mail("script-only"),
+        "hello@webagency-studio.com",
         b.mail("matti.virtanen"),
     }
     b.home(
@@ -401,7 +464,9 @@ def k_slow_subpage(b: Builder) -> None:
 def k_huge(b: Builder) -> None:
     b.home()
     head = page(b.site.name, f"<p>{b.mail('info')}</p><div>", lang=b.lang.code)
-    b.site.pages["/"] = Resp(body=head, stream_bytes=3_000_000, tail=f"</div><p>{b.mail('tail')}</p>".encode())
+    b.site.pages["/"] = Resp(
+        body=head, stream_bytes=3_000_000, tail=f"</div><p>{b.mail('tail')}</p>".encode()
+    )
     b.site.expect.emails.add(b.mail("info"))
     b.site.expect.decoy_emails.add(b.mail("tail"))
 
@@ -410,7 +475,9 @@ def k_redirect_same_domain(b: Builder) -> None:
     b.home()
     b.site.pages["/fi/etusivu"] = b.site.pages.pop("/")
     b.site.pages["/"] = Resp(status=301, headers={"Location": "/fi/"})
-    b.site.pages["/fi/"] = Resp(status=302, headers={"Location": f"http://{b.site.host}:{b.site.port}/fi/etusivu"})
+    b.site.pages["/fi/"] = Resp(
+        status=302, headers={"Location": f"http://{b.site.host}:{b.site.port}/fi/etusivu"}
+    )
     _contact_only(b)
 
 
@@ -442,7 +509,9 @@ def k_not_html(b: Builder) -> None:
 def k_utf16_bom(b: Builder) -> None:
     """The header claims Latin-1, the body is UTF-16 with a byte-order mark: the BOM wins."""
     markup = page(b.site.name, f"<p>Grüße — {b.mail('info')} — {b.phone_text}</p>", charset="utf-8").decode()
-    b.site.pages["/"] = Resp(body=b"\xff\xfe" + markup.encode("utf-16-le"), content_type="text/html; charset=iso-8859-1")
+    b.site.pages["/"] = Resp(
+        body=b"\xff\xfe" + markup.encode("utf-16-le"), content_type="text/html; charset=iso-8859-1"
+    )
     b.site.expect.emails.add(b.mail("info"))
     b.site.expect.unconfirmed.add(b.phone)
 
@@ -464,7 +533,9 @@ def k_challenge(b: Builder) -> None:
 
 
 def k_challenge_header(b: Builder) -> None:
-    b.site.pages["/"] = Resp(status=503, body=b"<html><body>wait</body></html>", headers={"cf-mitigated": "challenge"})
+    b.site.pages["/"] = Resp(
+        status=503, body=b"<html><body>wait</body></html>", headers={"cf-mitigated": "challenge"}
+    )
     b.site.expect.status = "blocked"
 
 
@@ -497,8 +568,11 @@ def k_app_shell(b: Builder) -> None:
         f"'{local}' + '@' + '{domain}' + '</p>';"
     )
     b.site.pages["/"] = Resp(
-        body=page(b.site.name, '<div id="root"></div><script src="/static/app.js"></script>',
-                  head="<noscript>Enable JavaScript</noscript>")
+        body=page(
+            b.site.name,
+            '<div id="root"></div><script src="/static/app.js"></script>',
+            head="<noscript>Enable JavaScript</noscript>",
+        )
     )
     b.site.pages["/static/app.js"] = Resp(body=script.encode(), content_type="application/javascript")
     b.site.expect.decoy_emails.add(b.mail("info"))  # without the browser fallback
@@ -532,7 +606,7 @@ def k_personal_only(b: Builder) -> None:
 
 def k_tech(b: Builder) -> None:
     b.home(
-        f'<p>{b.mail("info")}</p>',
+        f"<p>{b.mail('info')}</p>",
         head='<meta name="generator" content="WordPress 6.5"><link rel="stylesheet" href="/wp-content/themes/x.css">'
         '<script src="https://www.googletagmanager.com/gtm.js?id=GTM-X"></script>',
     )
@@ -571,10 +645,23 @@ KINDS: dict[str, Callable[[Builder], None]] = {
 }
 # Sites whose cost is waiting (timeouts, delays, challenges) appear once; the benchmark uses the ordinary ones.
 SPECIAL = {"slow", "slow_subpage", "crawl_delay", "dead", "huge", "app_shell", "etag"}
-ORDINARY = tuple(k for k in KINDS if k not in SPECIAL and k not in {
-    "robots_disallow_all", "robots_500", "crawl_delay_too_long", "redirect_loop", "redirect_offsite",
-    "not_html", "challenge", "challenge_header", "http_404",
-})
+ORDINARY = tuple(
+    k
+    for k in KINDS
+    if k not in SPECIAL
+    and k
+    not in {
+        "robots_disallow_all",
+        "robots_500",
+        "crawl_delay_too_long",
+        "redirect_loop",
+        "redirect_offsite",
+        "not_html",
+        "challenge",
+        "challenge_header",
+        "http_404",
+    }
+)
 
 
 def build_farm(count: int, port: int, *, ordinary_only: bool = False) -> list[Site]:
@@ -596,6 +683,8 @@ class Hit:
     path: str
     at: float
     conditional: bool
+    agent: str
+    end: float = 0.0
 
 
 class Farm:
@@ -609,14 +698,28 @@ class Farm:
         self.log_hits = True
 
     def host_map(self) -> dict[str, str]:
-        return {s.host: "127.0.0.1" for s in self.sites.values() if s.in_host_map} | {"*.example-new.*": "127.0.0.1"}
+        return {s.host: "127.0.0.1" for s in self.sites.values() if s.in_host_map} | {
+            "*.example-new.*": "127.0.0.1"
+        }
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         host = (request.host or "").rsplit(":", 1)[0].lower()
         path = request.path_qs if request.path_qs in ("/", "/robots.txt") else request.path
+        hit = Hit(
+            host,
+            path,
+            time.monotonic(),
+            "If-None-Match" in request.headers,
+            request.headers.get("User-Agent", ""),
+        )
         if self.log_hits:
-            self.hits.append(Hit(host, path, time.monotonic(), "If-None-Match" in request.headers))
-        site = self.sites.get(host)
+            self.hits.append(hit)
+        try:
+            return await self._respond(request, self.sites.get(host), path)
+        finally:
+            hit.end = time.monotonic()
+
+    async def _respond(self, request: web.Request, site: Site | None, path: str) -> web.StreamResponse:
         resp = site.pages.get(path) if site else None
         if self.latency:
             await asyncio.sleep(self.random.uniform(0.5, 1.5) * self.latency)
@@ -687,7 +790,9 @@ class FarmServer:
         self.thread.join(10)
 
 
-def start_farm(count: int, *, latency: float = 0.0, ordinary_only: bool = False) -> tuple[FarmServer, list[Site]]:
+def start_farm(
+    count: int, *, latency: float = 0.0, ordinary_only: bool = False
+) -> tuple[FarmServer, list[Site]]:
     """Start an empty server to learn its port, then build sites whose absolute URLs carry that port."""
     farm = Farm([], latency)
     server = FarmServer(farm).start()
@@ -706,8 +811,16 @@ def main() -> None:
     args = parser.parse_args()
     server, sites = start_farm(args.sites, latency=args.latency, ordinary_only=args.ordinary)
     server.farm.log_hits = False
-    print(json.dumps({"port": server.port, "host_map": server.farm.host_map(),
-                      "sites": [[s.url, s.country, s.name] for s in sites]}), flush=True)
+    print(
+        json.dumps(
+            {
+                "port": server.port,
+                "host_map": server.farm.host_map(),
+                "sites": [[s.url, s.country, s.name] for s in sites],
+            }
+        ),
+        flush=True,
+    )
     try:
         server.thread.join()
     except KeyboardInterrupt:

@@ -27,7 +27,6 @@ def analyse(page: Page, region: str | None) -> PageFindings:
         decoded = emails.decode_cfemail(hex_text)
         if decoded:
             raw_emails.append((decoded, "cfemail"))
-    raw_emails += emails.candidates_in_text(page.text)
 
     for href in page.tels:
         e164 = phones.parse_marked_up(href, region)
@@ -56,6 +55,7 @@ def analyse(page: Page, region: str | None) -> PageFindings:
             if profile:
                 found.socials.append((*profile, "sameAs"))
 
+    raw_emails += emails.candidates_in_text(page.text)  # last: marked-up addresses name the stronger rule
     seen: set[str] = set()
     for raw, rule in raw_emails:
         address = emails.clean(raw)

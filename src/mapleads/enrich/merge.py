@@ -44,6 +44,9 @@ def apply(lead: Lead, result: SiteResult, keep_personal: bool) -> Lead:
     if result.final_url and result.final_url != result.website:
         enrich["final_url"] = result.final_url
     enrich["pages"] = [p.url for p in result.pages if p.status is not None and p.status < 400]
+    notes = {p.url: p.note for p in result.pages if p.note}
+    if notes:
+        enrich["page_notes"] = notes
     if result.rendered:
         enrich["rendered"] = True
     lead.extra["enrich"] = enrich
