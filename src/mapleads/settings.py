@@ -76,7 +76,9 @@ class Settings(BaseSettings):
     overpass_url: str = Field(
         default="https://overpass-api.de/api/interpreter", description="Overpass API interpreter endpoint."
     )
-    nominatim_url: str = Field(default="https://nominatim.openstreetmap.org", description="Nominatim base URL.")
+    nominatim_url: str = Field(
+        default="https://nominatim.openstreetmap.org", description="Nominatim base URL."
+    )
     google_places_url: str = Field(
         default="https://places.googleapis.com", description="Google Places API (New) base URL."
     )
@@ -89,41 +91,48 @@ class Settings(BaseSettings):
     # --- website enrichment (issue 5) --------------------------------------------------------------------
     crawl_concurrency: int = Field(default=64, description="Sites crawled at once (one request per host).")
     crawl_max_delay: float = Field(
-        default=10.0, description="Largest robots.txt Crawl-delay honoured (seconds); slower sites are skipped."
+        default=10.0,
+        description="Largest robots.txt Crawl-delay honoured (seconds); slower sites are skipped.",
     )
     keep_personal_emails: bool = Field(
-        default=False, description="Export personal (non-role) email addresses; off because they are personal data."
+        default=False,
+        description="Export personal (non-role) email addresses; off because they are personal data.",
     )
-    crawl_connect_timeout: float = Field(default=5.0, description="Seconds to open a connection to a website.")
-    crawl_read_timeout: float = Field(default=10.0, description="Seconds to wait for the next bytes of a response.")
-    crawl_site_timeout: float = Field(default=40.0, description="Seconds for one whole site (robots.txt + pages).")
+    crawl_connect_timeout: float = Field(default=5.0, description="Seconds to open a connection to a site.")
+    crawl_read_timeout: float = Field(
+        default=10.0, description="Seconds to wait for the next bytes of a page."
+    )
+    crawl_site_timeout: float = Field(
+        default=40.0, description="Seconds for one whole site (robots + pages)."
+    )
     crawl_max_body_bytes: int = Field(
         default=2_000_000, description="Bytes read of one page at most; the rest is not downloaded."
     )
     crawl_max_redirects: int = Field(default=5, description="Redirects followed per request at most.")
     crawl_extra_pages: int = Field(
-        default=4, description="Pages fetched after the home page (contact, imprint, about, privacy), at most 4."
+        default=4, description="Pages read after the home page (contact, imprint, about, privacy); 4 at most."
     )
     crawl_host_map: dict[str, str] = Field(
         default_factory=dict,
-        description='Host name patterns resolved to fixed IPs, e.g. {"*": "127.0.0.1"} (tests and benchmarks; '
-        "when set, names it does not match are unreachable).",
+        description='Host name patterns resolved to fixed IPs, e.g. {"*": "127.0.0.1"} (tests and '
+        "benchmarks; when set, names it does not match are unreachable).",
     )
     crawl_cache: bool = Field(
-        default=True, description="Keep crawl state per lead and an ETag/Last-Modified page cache in data_dir."
+        default=True, description="Keep crawl state per lead and an ETag/Last-Modified page cache (data_dir)."
     )
     crawl_state_max_age_days: float = Field(
         default=30.0, description="A lead crawled more recently than this is not crawled again (resume)."
     )
     enrich_mx_check: bool = Field(default=False, description="Check that kept email domains have MX records.")
     enrich_dns_servers: list[str] = Field(
-        default_factory=list, description="DNS servers (IP or IP:port) for the MX check; the system's when empty."
+        default_factory=list,
+        description="DNS servers (IP or IP:port) for the MX check; the system's if empty.",
     )
     enrich_browser_fallback: bool = Field(
         default=False, description="Render JavaScript-only home pages with a headless Chromium (Playwright)."
     )
     chromium_path: str = Field(
-        default="/usr/bin/chromium", description="Chromium executable driven by Playwright (Debian `chromium`)."
+        default="/usr/bin/chromium", description="Chromium run by Playwright (Debian's `chromium` package)."
     )
 
     # --- resolution (issue 6) ----------------------------------------------------------------------------
@@ -132,12 +141,16 @@ class Settings(BaseSettings):
     )
 
     # --- web service (issue 7) ---------------------------------------------------------------------------
-    secret_key: str | None = Field(default=None, description="Django SECRET_KEY (required when debug is off).")
+    secret_key: str | None = Field(
+        default=None, description="Django SECRET_KEY (required when debug is off)."
+    )
     debug: bool = Field(default=False, description="Django DEBUG.")
     database_url: str | None = Field(
         default=None, description="Database URL (postgres://...); SQLite under data_dir when unset."
     )
-    redis_url: str | None = Field(default=None, description="Redis URL; enables RedisHuey instead of SqliteHuey.")
+    redis_url: str | None = Field(
+        default=None, description="Redis URL; enables RedisHuey instead of SqliteHuey."
+    )
     tile_url: str = Field(
         default="https://tile.openstreetmap.org/{z}/{x}/{y}.png", description="Map tile URL template."
     )

@@ -1,4 +1,4 @@
-"""Fixtures: the site farm on 127.0.0.1 and one crawl of all of it, shared by the tests that read its results."""
+"""Fixtures: the site farm on 127.0.0.1 and one crawl of all of it, shared by the tests that read it."""
 
 from __future__ import annotations
 

@@ -2,8 +2,8 @@
 
 Every site has its own host name (``s0042-kahvila.fi``); the crawler reaches them through its host map, so
 per-host politeness, robots.txt per host and cross-domain redirects are real. Each site is built for one case
-(an obfuscation, a robots rule, a slow or huge page, a bot challenge ...) and carries what a correct crawler must
-report for it (`Expect`) and what it must never report (decoys).
+(an obfuscation, a robots rule, a slow or huge page, a bot challenge ...) and carries what a correct crawler
+must report for it (`Expect`) and what it must never report (decoys).
 
 Used by tests/enrich and by bench/bench_enrich.py (``python tests/enrich/sitefarm.py serve`` runs it alone).
 """
@@ -233,7 +233,7 @@ class Builder:
         return f'<a href="tel:{self.phone_text.replace(" ", "")}">{self.phone_text}</a>'
 
 
-# --- the kinds --------------------------------------------------------------------------------------------------
+# --- the kinds -------------------------------------------------------------------------------------------
 
 
 def k_mailto(b: Builder) -> None:
@@ -280,11 +280,14 @@ def k_at_forms(b: Builder) -> None:
 
 def k_cfemail(b: Builder) -> None:
     b.home()
+    info, support, sales = (
+        cf_encode(b.mail(n), k) for n, k in (("info", 0x5A), ("support", 0x17), ("sales", 0xC3))
+    )
     b.contact(
-        f'<p><a href="/cdn-cgi/l/email-protection" class="__cf_email__" data-cfemail="{cf_encode(b.mail("info"), 0x5A)}">'
+        f'<p><a href="/cdn-cgi/l/email-protection" class="__cf_email__" data-cfemail="{info}">'
         "[email&#160;protected]</a></p>"
-        f'<p><a href="/cdn-cgi/l/email-protection#{cf_encode(b.mail("support"), 0x17)}">Write to support</a></p>'
-        f'<p><span class="__cf_email__" data-cfemail="{cf_encode(b.mail("sales"), 0xC3)}">[email protected]</span></p>'
+        f'<p><a href="/cdn-cgi/l/email-protection#{support}">Write to support</a></p>'
+        f'<p><span class="__cf_email__" data-cfemail="{sales}">[email protected]</span></p>'
     )
     b.site.expect.emails |= {b.mail("info"), b.mail("support"), b.mail("sales")}
 
@@ -542,7 +545,8 @@ def k_challenge_header(b: Builder) -> None:
 def k_broken_html(b: Builder) -> None:
     b.site.pages["/"] = Resp(
         body=(
-            f"<html><head><title>{b.site.name}</title><body><div <p>Tervetuloa<table><tr><td>{b.lang.words[0]}: "
+            f"<html><head><title>{b.site.name}</title><body><div <p>Tervetuloa<table><tr><td>"
+            f"{b.lang.words[0]}: "
             f'<a href="mailto:{b.mail("info")}">{b.mail("info")}</a><td><b><i>{b.expect_phone_link()}</b></i>'
             "<p>unclosed <span>everywhere <div></table></form></html></html>trailing garbage <"
         ).encode()
@@ -607,7 +611,8 @@ def k_personal_only(b: Builder) -> None:
 def k_tech(b: Builder) -> None:
     b.home(
         f"<p>{b.mail('info')}</p>",
-        head='<meta name="generator" content="WordPress 6.5"><link rel="stylesheet" href="/wp-content/themes/x.css">'
+        head='<meta name="generator" content="WordPress 6.5">'
+        '<link rel="stylesheet" href="/wp-content/themes/x.css">'
         '<script src="https://www.googletagmanager.com/gtm.js?id=GTM-X"></script>',
     )
     b.site.expect.emails.add(b.mail("info"))
@@ -643,7 +648,7 @@ def k_etag(b: Builder) -> None:
 KINDS: dict[str, Callable[[Builder], None]] = {
     name.removeprefix("k_"): fn for name, fn in globals().items() if name.startswith("k_") and callable(fn)
 }
-# Sites whose cost is waiting (timeouts, delays, challenges) appear once; the benchmark uses the ordinary ones.
+# Sites whose cost is waiting (timeouts, delays) appear once; the benchmark uses the ordinary ones.
 SPECIAL = {"slow", "slow_subpage", "crawl_delay", "dead", "huge", "app_shell", "etag"}
 ORDINARY = tuple(
     k

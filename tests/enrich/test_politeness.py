@@ -3,6 +3,7 @@ challenges never retried, redirects to other domains not followed, no more than 
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from pathlib import Path
 
@@ -26,7 +27,7 @@ def _site(run: FarmRun, kind: str):  # type: ignore[no-untyped-def]
 
 def test_it_sends_one_request_at_a_time_to_each_host(farm_run: FarmRun) -> None:
     for host, hits in _by_host(farm_run.hits).items():
-        for before, after in zip(hits, hits[1:], strict=False):
+        for before, after in itertools.pairwise(hits):
             assert after.at >= before.end - 0.005, host
 
 
@@ -72,7 +73,7 @@ def test_it_spaces_requests_by_the_crawl_delay(farm_run: FarmRun) -> None:
     site = _site(farm_run, "crawl_delay")
     pages = [h for h in _by_host(farm_run.hits)[site.host] if h.path != "/robots.txt"]
     assert len(pages) >= 3
-    for before, after in zip(pages, pages[1:], strict=False):
+    for before, after in itertools.pairwise(pages):
         assert after.at - before.end >= 0.4 - 0.01
 
 
