@@ -22,7 +22,7 @@ _NOT_BUSINESS = _words(
     """WebSite WebPage BreadcrumbList ListItem ImageObject SearchAction Person Product Offer AggregateOffer
     Article BlogPosting NewsArticle FAQPage Question Answer VideoObject Review AggregateRating Rating
     SiteNavigationElement ItemList CollectionPage ContactPage AboutPage ReadAction EntryPoint
-    PropertyValue Thing CreativeWork"""
+    PropertyValue Thing CreativeWork ContactPoint PostalAddress GeoCoordinates OpeningHoursSpecification"""
 )
 _BUSINESS_HINTS = ("telephone", "address", "email", "openingHours", "openingHoursSpecification", "geo")
 
