@@ -25,6 +25,11 @@ app = typer.Typer(
 err = Console(stderr=True)
 
 
+@app.callback()
+def _commands() -> None:
+    """MapLeadExtractor: business leads from map data."""
+
+
 def _register_all() -> None:
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{__name__}.{info.name}")
@@ -50,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # click usage errors arrive here in non-standalone mode
         import click
 
-        if isinstance(exc, click.ClickException):
+        if isinstance(exc, (click.ClickException, typer.TyperException)) and hasattr(exc, "show"):
             exc.show()
             return exc.exit_code
         raise

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from mapleads.enrich.config import EnrichConfig
 from mapleads.enrich.fetch import Fetcher, make_session
 from mapleads.enrich.merge import apply
-from mapleads.enrich.result import NO_WEBSITE, SiteResult
+from mapleads.enrich.result import NO_WEBSITE, UNREACHABLE, SiteResult
 from mapleads.enrich.robots import RobotsCache
 from mapleads.enrich.site import Renderer, SiteCrawler
 from mapleads.enrich.store import Store
@@ -85,6 +85,13 @@ class Enricher:
             self.stats["resumed"] += 1
         else:
             result = await self._site(website, country, lead.name)
+            if (
+                result.status == UNREACHABLE
+                and "://" not in (lead.website or "")
+                and website.startswith("https:")
+            ):
+                # "helmi.fi" was written without a scheme: many small sites still only answer on plain HTTP
+                result = await self._site("http:" + website.removeprefix("https:"), country, lead.name)
             if self.store is not None:
                 self.store.finish(state_key, website, result.to_dict())
         self.stats[result.status] += 1
