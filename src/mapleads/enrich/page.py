@@ -52,7 +52,7 @@ def parse_html(url: str, markup: str) -> Page:
     tree = LexborHTMLParser(markup)
     page = Page(url=url, html=markup)
     base = url
-    base_node = tree.css_first("base[href]")
+    base_node = tree.css_first("base[href]") if "<base" in markup else None
     if base_node is not None:
         base = urljoin(url, (base_node.attributes.get("href") or "").strip())
     title = tree.css_first("title")
@@ -60,19 +60,19 @@ def parse_html(url: str, markup: str) -> Page:
     generator = tree.css_first('meta[name="generator" i]')
     if generator is not None:
         page.generator = generator.attributes.get("content") or ""
-    page.has_microdata = tree.css_first("[itemscope]") is not None
-    for node in tree.css('script[type="application/ld+json" i]'):
-        page.jsonld.append(node.text(deep=True) or "")
-    for node in tree.css("[data-cfemail]"):
-        page.cf_hex.append(node.attributes.get("data-cfemail") or "")
+    page.has_microdata = "itemscope" in markup and tree.css_first("[itemscope]") is not None
+    if "ld+json" in markup:
+        page.jsonld = [
+            node.text(deep=True) or "" for node in tree.css('script[type="application/ld+json" i]')
+        ]
+    if "data-cfemail" in markup:
+        page.cf_hex = [node.attributes.get("data-cfemail") or "" for node in tree.css("[data-cfemail]")]
     for node in tree.css("a[href], area[href]"):
         _take_link(
             page, base, node.attributes.get("href") or "", node.text(deep=True, separator=" ", strip=True)
         )
     page.script_count = len(tree.css("script"))
-    for tag in _INVISIBLE:
-        for node in tree.css(tag):
-            node.decompose()
+    tree.strip_tags(list(_INVISIBLE))
     body = tree.body or tree.root
     text = body.text(deep=True, separator=" ", strip=True) if body is not None else ""
     if "&" in text and ";" in text:  # entities escaped twice in the source ("&amp;#64;") survive one decoding

@@ -125,26 +125,27 @@ def _fold(text: str) -> str:
     return " ".join(re.split(r"[\s/_\-.?=&#]+", ascii_text)).strip()
 
 
-_PATTERNS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {}
+_PATTERNS: dict[str, tuple[frozenset[str], re.Pattern[str]]] = {}
 
 
-def _patterns(kind: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+def _patterns(kind: str) -> tuple[frozenset[str], re.Pattern[str]]:
+    """The kind's folded keywords, and one regex that finds any of them as whole words (longest first)."""
     if kind not in _PATTERNS:
-        folded = dict.fromkeys(_fold(w) for w in KINDS[kind])
-        _PATTERNS[kind] = tuple((w, re.compile(rf"\b{re.escape(w)}\b")) for w in folded)
+        words = sorted({_fold(w) for w in KINDS[kind]}, key=len, reverse=True)
+        _PATTERNS[kind] = (frozenset(words), re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b"))
     return _PATTERNS[kind]
 
 
 def _score(text: str, path: str, kind: str) -> int:
     """4: the link text is the keyword; 3/2: the path ends with / contains it; 1: a short text contains it."""
+    words, pattern = _patterns(kind)
+    if text in words:
+        return 4
     best = 0
-    for word, pattern in _patterns(kind):
-        if text == word:
-            return 4
-        if pattern.search(path):
-            best = max(best, 3 if path.endswith(word) else 2)
-        elif best < 1 and text and len(text) <= 40 and pattern.search(text):
-            best = 1
+    for match in pattern.finditer(path):
+        best = max(best, 3 if match.end() == len(path) else 2)
+    if not best and text and len(text) <= 40 and pattern.search(text):
+        best = 1
     return best
 
 

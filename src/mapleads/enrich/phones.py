@@ -6,6 +6,7 @@ running text is unconfirmed: text also holds fax numbers, other firms' numbers a
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from urllib.parse import unquote
 
@@ -13,6 +14,9 @@ import phonenumbers
 from phonenumbers import Leniency, PhoneNumberMatcher
 
 MAX_TEXT_MATCHES = 20
+# Runs of digits and separators long enough to be a phone number; only these go to the (slower) matcher.
+_CANDIDATE = re.compile(r"[+(]?\d[\d \t\u00a0().\-/]{4,24}\d")
+_CONTEXT = 3
 
 
 @lru_cache(maxsize=65536)
@@ -33,10 +37,14 @@ def parse_marked_up(raw: str, region: str | None) -> str | None:
 def in_text(text: str, region: str | None) -> list[str]:
     """E.164 numbers in running text; VALID leniency rejects dates, prices and most reference codes."""
     found: list[str] = []
-    for match in PhoneNumberMatcher(text, region or "ZZ", leniency=Leniency.VALID, max_tries=200):
-        e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-        if e164 not in found:
-            found.append(e164)
-            if len(found) >= MAX_TEXT_MATCHES:
-                break
+    for run in _CANDIDATE.finditer(text):
+        if sum(c.isdigit() for c in run.group()) < 6:
+            continue
+        window = text[max(0, run.start() - _CONTEXT) : run.end() + _CONTEXT]
+        for match in PhoneNumberMatcher(window, region or "ZZ", leniency=Leniency.VALID, max_tries=10):
+            e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+            if e164 not in found:
+                found.append(e164)
+        if len(found) >= MAX_TEXT_MATCHES:
+            break
     return found

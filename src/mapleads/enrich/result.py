@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import orjson
+
 # Site outcomes. Everything except "ok" means no page content was used (the reason is in `detail`).
 OK = "ok"
 NO_WEBSITE = "no_website"
@@ -73,6 +75,10 @@ class SiteResult:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def to_json(self) -> bytes:
+        """orjson serialises slotted dataclasses natively, many times faster than `asdict`."""
+        return orjson.dumps(self)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> SiteResult:

@@ -93,7 +93,7 @@ class Enricher:
                 # "helmi.fi" was written without a scheme: many small sites still only answer on plain HTTP
                 result = await self._site("http:" + website.removeprefix("https:"), country, lead.name)
             if self.store is not None:
-                self.store.finish(state_key, website, result.to_dict())
+                self.store.finish(state_key, website, result.to_json())
         self.stats[result.status] += 1
         return apply(lead, result, self.config.keep_personal_emails)
 
@@ -115,11 +115,21 @@ class Enricher:
         return result
 
 
+def _new_loop() -> asyncio.AbstractEventLoop:
+    """uvloop where it exists (Linux, macOS): the crawler spends much of its CPU in the event loop."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.new_event_loop()
+    loop: asyncio.AbstractEventLoop = uvloop.new_event_loop()
+    return loop
+
+
 class _LoopThread:
     """An event loop running in a daemon thread, so synchronous callers can stream through async work."""
 
     def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
+        self.loop = _new_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, name="mapleads-enrich", daemon=True)
         self.thread.start()
 

@@ -55,10 +55,10 @@ class Store:
         data: dict[str, Any] = orjson.loads(row[0])
         return data
 
-    def finish(self, lead_key: str, website: str, result: dict[str, Any]) -> None:
+    def finish(self, lead_key: str, website: str, result_json: bytes) -> None:
         self.db.execute(
             "INSERT OR REPLACE INTO lead_state VALUES (?, ?, ?, ?)",
-            (lead_key, website, orjson.dumps(result), time.time()),
+            (lead_key, website, result_json, time.time()),
         )
         self._tick()
 
