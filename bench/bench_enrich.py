@@ -186,7 +186,8 @@ def main() -> None:
         rows.append((label, count, ours, theirs))
 
     print(
-        f"{'latency':>8} {'sites':>6} {'crawler':>8} {'sites/s':>8} {'pages/s':>8} {'CPU s':>7} {'sites/CPU s':>11}"
+    heads = ("latency", "sites", "crawler", "sites/s", "pages/s", "CPU s", "sites/CPU s")
+    print(" ".join(f"{h:>{w}}" for h, w in zip(heads, (8, 6, 8, 8, 8, 7, 11), strict=True)))
     )
     for label, count, ours, theirs in rows:
         for name, r in (("ours", ours), ("scrapy", theirs)):
