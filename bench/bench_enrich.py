@@ -185,10 +185,8 @@ def main() -> None:
             Path(fh.name).unlink(missing_ok=True)
         rows.append((label, count, ours, theirs))
 
-    print(
     heads = ("latency", "sites", "crawler", "sites/s", "pages/s", "CPU s", "sites/CPU s")
     print(" ".join(f"{h:>{w}}" for h, w in zip(heads, (8, 6, 8, 8, 8, 7, 11), strict=True)))
-    )
     for label, count, ours, theirs in rows:
         for name, r in (("ours", ours), ("scrapy", theirs)):
             print(
