@@ -778,7 +778,8 @@ class FarmServer:
 
     def _run(self) -> None:
         asyncio.set_event_loop(self.loop)
-        self.runner = web.AppRunner(self.farm.app(), access_log=None)
+        # handler_cancellation: a request the client gave up on ends there, as on a real server
+        self.runner = web.AppRunner(self.farm.app(), access_log=None, handler_cancellation=True)
         self.loop.run_until_complete(self.runner.setup())
         site = web.TCPSite(self.runner, "127.0.0.1", 0)
         self.loop.run_until_complete(site.start())

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import fnmatch
 import socket
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -103,15 +104,14 @@ class HostGates:
     @contextlib.asynccontextmanager
     async def turn(self, host: str) -> AsyncIterator[None]:
         gate = self._gates.setdefault(host, _Gate())
-        loop = asyncio.get_running_loop()
         async with gate.lock:
-            wait = gate.next_at - loop.time()
-            if wait > 0:
-                await asyncio.sleep(wait)
+            # the clock, not loop.time(): uvloop's loop time is cached per iteration and can lag behind
+            while (wait := gate.next_at - time.monotonic()) > 0:
+                await asyncio.sleep(wait + 0.001)
             try:
                 yield
             finally:
-                gate.next_at = loop.time() + gate.delay
+                gate.next_at = time.monotonic() + gate.delay
 
 
 def make_session(config: EnrichConfig) -> aiohttp.ClientSession:

@@ -6,6 +6,7 @@ Findings are collected page by page, so a site that runs out of its time budget 
 from __future__ import annotations
 
 import asyncio
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -21,6 +22,8 @@ from mapleads.enrich.page import Page, parse_page
 from mapleads.enrich.robots import RobotsCache
 
 APP_SHELL_TEXT_CHARS = 200
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_HOST = re.compile(rf"{_LABEL}(?:\.{_LABEL})*\.?|[0-9a-f:]*:[0-9a-f:.]+")
 _ERROR_STATUS = {
     "timeout": r.TIMEOUT,
     "blocked": r.BLOCKED,
@@ -36,6 +39,15 @@ class Renderer(Protocol):
 @dataclass(slots=True)
 class _Collected:
     findings: list[tuple[str, PageFindings]] = field(default_factory=list)
+
+
+def _valid_host(host: str) -> bool:
+    """A DNS name (IDN allowed) or an IP address; rejects "www", "n/a", "tel 040 123" and the like."""
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    return bool(_HOST.fullmatch(ascii_host)) and ("." in ascii_host or ":" in ascii_host)
 
 
 def looks_like_app_shell(page: Page) -> bool:
@@ -58,11 +70,11 @@ class SiteCrawler:
         result = r.SiteResult(website)
         collected = _Collected()
         parts = urlsplit(website)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        if parts.scheme not in ("http", "https") or not _valid_host(parts.hostname or ""):
             result.status, result.detail = r.INVALID_URL, f"not a web address: {website}"
             return result
         region = (
-            country or country_of_host(parts.hostname) or self.config.default_country or ""
+            country or country_of_host(parts.hostname or "") or self.config.default_country or ""
         ).upper() or None
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.config.site_timeout
