@@ -76,7 +76,9 @@ class Settings(BaseSettings):
     overpass_url: str = Field(
         default="https://overpass-api.de/api/interpreter", description="Overpass API interpreter endpoint."
     )
-    nominatim_url: str = Field(default="https://nominatim.openstreetmap.org", description="Nominatim base URL.")
+    nominatim_url: str = Field(
+        default="https://nominatim.openstreetmap.org", description="Nominatim base URL."
+    )
     google_places_url: str = Field(
         default="https://places.googleapis.com", description="Google Places API (New) base URL."
     )
@@ -89,10 +91,12 @@ class Settings(BaseSettings):
     # --- website enrichment (issue 5) --------------------------------------------------------------------
     crawl_concurrency: int = Field(default=64, description="Sites crawled at once (one request per host).")
     crawl_max_delay: float = Field(
-        default=10.0, description="Largest robots.txt Crawl-delay honoured (seconds); slower sites are skipped."
+        default=10.0,
+        description="Largest robots.txt Crawl-delay honoured (seconds); slower sites are skipped.",
     )
     keep_personal_emails: bool = Field(
-        default=False, description="Export personal (non-role) email addresses; off because they are personal data."
+        default=False,
+        description="Export personal (non-role) email addresses; off because they are personal data.",
     )
 
     crawl_connect_timeout: float = Field(default=5.0, description="Seconds to open a connection to a site.")
@@ -133,12 +137,16 @@ class Settings(BaseSettings):
     )
 
     # --- web service (issue 7) ---------------------------------------------------------------------------
-    secret_key: str | None = Field(default=None, description="Django SECRET_KEY (required when debug is off).")
+    secret_key: str | None = Field(
+        default=None, description="Django SECRET_KEY (required when debug is off)."
+    )
     debug: bool = Field(default=False, description="Django DEBUG.")
     database_url: str | None = Field(
         default=None, description="Database URL (postgres://...); SQLite under data_dir when unset."
     )
-    redis_url: str | None = Field(default=None, description="Redis URL; enables RedisHuey instead of SqliteHuey.")
+    redis_url: str | None = Field(
+        default=None, description="Redis URL; enables RedisHuey instead of SqliteHuey."
+    )
     tile_url: str = Field(
         default="https://tile.openstreetmap.org/{z}/{x}/{y}.png", description="Map tile URL template."
     )

@@ -110,7 +110,9 @@ def _write_csv(leads: Iterator[Lead], path: Path, columns: list[str], _: bool, b
     return n
 
 
-def _write_xlsx(leads: Iterator[Lead], path: Path, columns: list[str], _: bool, __: bool, meta: MetaFn) -> int:
+def _write_xlsx(
+    leads: Iterator[Lead], path: Path, columns: list[str], _: bool, __: bool, meta: MetaFn
+) -> int:
     book = xlsxwriter.Workbook(
         str(path),
         {
@@ -151,7 +153,9 @@ def _json_record(lead: Lead, columns: list[str], flat: bool) -> dict[str, Any]:
     return record
 
 
-def _write_json(leads: Iterator[Lead], path: Path, columns: list[str], flat: bool, _: bool, meta: MetaFn) -> int:
+def _write_json(
+    leads: Iterator[Lead], path: Path, columns: list[str], flat: bool, _: bool, meta: MetaFn
+) -> int:
     n = 0
     with open(path, "wb") as fh:
         fh.write(b'{"leads": [\n')
@@ -164,7 +168,9 @@ def _write_json(leads: Iterator[Lead], path: Path, columns: list[str], flat: boo
     return n
 
 
-def _write_ndjson(leads: Iterator[Lead], path: Path, columns: list[str], flat: bool, _: bool, __: MetaFn) -> int:
+def _write_ndjson(
+    leads: Iterator[Lead], path: Path, columns: list[str], flat: bool, _: bool, __: MetaFn
+) -> int:
     n = 0
     with open(path, "wb") as fh:
         for lead in leads:
@@ -173,7 +179,9 @@ def _write_ndjson(leads: Iterator[Lead], path: Path, columns: list[str], flat: b
     return n
 
 
-def _write_geojson(leads: Iterator[Lead], path: Path, columns: list[str], flat: bool, _: bool, meta: MetaFn) -> int:
+def _write_geojson(
+    leads: Iterator[Lead], path: Path, columns: list[str], flat: bool, _: bool, meta: MetaFn
+) -> int:
     """RFC 7946: a FeatureCollection of Points in WGS 84, [lon, lat] order; metadata as a foreign member."""
     n = 0
     with open(path, "wb") as fh:
@@ -194,7 +202,9 @@ def _write_geojson(leads: Iterator[Lead], path: Path, columns: list[str], flat: 
     return n
 
 
-def _write_parquet(leads: Iterator[Lead], path: Path, columns: list[str], _: bool, __: bool, meta: MetaFn) -> int:
+def _write_parquet(
+    leads: Iterator[Lead], path: Path, columns: list[str], _: bool, __: bool, meta: MetaFn
+) -> int:
     schema = pa.schema([(c, pa.float64() if c in _FLOAT_COLUMNS else pa.string()) for c in columns])
     n = 0
     batch: list[dict[str, Any]] = []

@@ -14,7 +14,16 @@ from mapleads.sources.base import Progress, Query
 from mapleads.sources.osm_tags import SOURCE, lead_from_tags
 from mapleads.sources.pbf import addresses, geometry
 from mapleads.sources.pbf.reader import check_pbf, header_timestamp
-from mapleads.sources.pbf.scan import KINDS, NODE, RELATION, WAY, AddressCarrier, ScanResult, address_tuple, scan
+from mapleads.sources.pbf.scan import (
+    KINDS,
+    NODE,
+    RELATION,
+    WAY,
+    AddressCarrier,
+    ScanResult,
+    address_tuple,
+    scan,
+)
 from mapleads.taxonomy import get_taxonomy
 
 
@@ -139,5 +148,7 @@ def build_leads(result: ScanResult, area: Area | None, snapshot: str | None) -> 
                 lead.extra["address_inferred"] = done.rule
         if not lead.address.country_code and country:
             lead.address.country_code = country
-            lead.provenance["address.country_code"] = Provenance(SOURCE, "addr:country of the file", "file_majority")
+            lead.provenance["address.country_code"] = Provenance(
+                SOURCE, "addr:country of the file", "file_majority"
+            )
         yield lead
