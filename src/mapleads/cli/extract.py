@@ -83,6 +83,9 @@ def extract_command(
     fields: Annotated[str | None, typer.Option("--fields", help="Comma-separated columns to write.")] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most this many leads.")] = None,
     bom: Annotated[bool, typer.Option("--bom", help="CSV with a UTF-8 BOM, for Excel.")] = False,
+    enrich: Annotated[
+        bool, typer.Option("--enrich", help="Read each lead's website for emails, phones, social profiles.")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
 ) -> None:
     """Extract business leads: mapleads extract dentist --in Kamppi --from helsinki.osm.pbf -o leads.xlsx"""
@@ -110,6 +113,7 @@ def extract_command(
             radius=radius,
             polygon=polygon,
             limit=limit,
+            enrich=enrich,
             progress=report if progress else None,
         )
         first = next(leads, None)
