@@ -450,7 +450,7 @@ def k_crawl_delay_too_long(b: Builder) -> None:
 
 def k_slow(b: Builder) -> None:
     b.home(f"<p>{b.mail('info')}</p>")
-    b.site.pages["/"].delay = 6.0
+    b.site.pages["/"].delay = 15.0
     b.site.expect.status = "timeout"
     b.site.expect.decoy_emails.add(b.mail("info"))
 
@@ -459,7 +459,7 @@ def k_slow_subpage(b: Builder) -> None:
     """The home page answers; a slow contact page must not cost the home page's findings."""
     b.home(f"<p>{b.mail('info')}</p>")
     b.contact(f"<p>{b.mail('late')}</p>")
-    b.site.pages[b.lang.nav["contact"][1]].delay = 6.0
+    b.site.pages[b.lang.nav["contact"][1]].delay = 15.0
     b.site.expect.emails.add(b.mail("info"))
     b.site.expect.decoy_emails.add(b.mail("late"))
 
@@ -482,6 +482,25 @@ def k_redirect_same_domain(b: Builder) -> None:
         status=302, headers={"Location": f"http://{b.site.host}:{b.site.port}/fi/etusivu"}
     )
     _contact_only(b)
+
+
+def k_meta_refresh(b: Builder) -> None:
+    """A home page that only says <meta http-equiv=refresh>: read the page it points to instead."""
+    b.home(f"<p>{b.mail('info')}</p>")
+    b.site.pages["/fi/index.html"] = b.site.pages.pop("/")
+    b.site.pages["/"] = Resp(
+        body=page(b.site.name, "", head='<meta http-equiv="refresh" content="0; URL=\'/fi/index.html\'">')
+    )
+    b.site.expect.emails.add(b.mail("info"))
+
+
+def k_meta_refresh_offsite(b: Builder) -> None:
+    target = f"http://s{b.site.index:04d}-refreshed.example-new.{b.lang.tld}:{b.site.port}/"
+    b.site.pages["/"] = Resp(
+        body=page(b.site.name, "", head=f'<meta http-equiv="refresh" content="5;url={target}">')
+    )
+    b.site.expect.status = "redirected_offsite"
+    b.site.expect.redirected_to = target
 
 
 def _contact_only(b: Builder) -> None:
@@ -657,6 +676,7 @@ ORDINARY = tuple(
     and k
     not in {
         "robots_disallow_all",
+        "meta_refresh_offsite",
         "robots_500",
         "crawl_delay_too_long",
         "redirect_loop",

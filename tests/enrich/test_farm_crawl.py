@@ -22,9 +22,9 @@ def test_it_reports_exactly_what_each_site_says(farm_run: FarmRun, index: int) -
     expect = site.expect
     enrich = lead.extra["enrich"]
     assert enrich["status"] == expect.status, enrich
-    assert set(lead.emails) == expect.emails
+    assert set(lead.emails) == expect.emails, enrich
     assert len(lead.emails) == len(set(lead.emails))
-    assert set(lead.phones) == expect.phones
+    assert set(lead.phones) == expect.phones, enrich
     assert set(lead.extra.get("phones_unconfirmed", [])) == expect.unconfirmed
     assert lead.socials == expect.socials
     assert expect.tech <= set(lead.extra.get("tech", []))

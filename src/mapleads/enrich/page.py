@@ -7,6 +7,7 @@ declaration, then detection. Parsing uses selectolax's Lexbor engine: fast and f
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -15,6 +16,7 @@ from w3lib.encoding import html_to_unicode
 
 _INVISIBLE = ("script", "style", "template", "svg", "iframe", "object")
 MAX_TEXT_CHARS = 200_000
+_REFRESH_URL = re.compile(r"url\s*=\s*(.+)$", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -35,6 +37,7 @@ class Page:
     cf_hex: list[str] = field(default_factory=list)
     jsonld: list[str] = field(default_factory=list)
     generator: str = ""
+    refresh: str | None = None  # the target of <meta http-equiv="refresh" content="0; url=...">
     script_count: int = 0
     has_microdata: bool = False
 
@@ -60,6 +63,11 @@ def parse_html(url: str, markup: str) -> Page:
     generator = tree.css_first('meta[name="generator" i]')
     if generator is not None:
         page.generator = generator.attributes.get("content") or ""
+    refresh = tree.css_first('meta[http-equiv="refresh" i]') if "refresh" in markup.lower() else None
+    if refresh is not None:
+        match = _REFRESH_URL.search(refresh.attributes.get("content") or "")
+        if match:
+            page.refresh = urljoin(base, match.group(1).strip("'\" "))
     page.has_microdata = "itemscope" in markup and tree.css_first("[itemscope]") is not None
     if "ld+json" in markup:
         page.jsonld = [

@@ -126,8 +126,19 @@ class SiteCrawler:
         result.pages.append(_visit(home, "home"))
         if not _home_ok(result, home):
             return
-        result.final_url = home.url
         page = parse_page(home.url, home.body, home.content_type)
+        if page.refresh and len(page.text) < APP_SHELL_TEXT_CHARS:  # a "redirect" written in HTML
+            target = page.refresh
+            if registered_domain(urlsplit(target).hostname or "") != registered_domain(parts_host(home.url)):
+                result.status, result.redirected_to = r.REDIRECTED_OFFSITE, target
+                result.detail = f"the home page refreshes to another domain: {target}"
+                return
+            home = await self.fetcher.get(target, permit=self._permit)
+            result.pages.append(_visit(home, "home"))
+            if not _home_ok(result, home):
+                return
+            page = parse_page(home.url, home.body, home.content_type)
+        result.final_url = home.url
         if self.renderer is not None and looks_like_app_shell(page):
             markup = await self.renderer.render(home.url)
             if markup:
@@ -147,6 +158,10 @@ class SiteCrawler:
                 collected.findings.append(
                     (got.url, analyse(parse_page(got.url, got.body, got.content_type), region))
                 )
+
+
+def parts_host(url: str) -> str:
+    return urlsplit(url).hostname or ""
 
 
 def _reparse(url: str, markup: str) -> Page:
