@@ -6,6 +6,8 @@ import sqlite3
 from itertools import islice
 from pathlib import Path
 
+import pytest
+
 from enrich.conftest import crawl_config, lead_for
 from enrich.sitefarm import FarmServer, Site
 from mapleads.enrich import enrich_leads
@@ -78,3 +80,23 @@ def test_leads_sharing_a_website_share_one_crawl(farm: tuple[FarmServer, list[Si
     leads = list(enrich_leads(branches, crawl_config(server, tmp_path)))
     assert sum(1 for h in server.farm.hits[start:] if h.path == "/") == 1
     assert all(lead.socials == site.expect.socials for lead in leads)
+
+
+def test_a_page_that_breaks_extraction_fails_its_lead_only(
+    farm: tuple[FarmServer, list[Site]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mapleads.enrich import site as site_module
+
+    server, sites = farm
+    broken, fine = _ordinary(sites, 2)
+    real = site_module.analyse
+
+    def analyse(page, region):  # type: ignore[no-untyped-def]
+        if broken.host in page.url:
+            raise ValueError("unexpected markup")
+        return real(page, region)
+
+    monkeypatch.setattr(site_module, "analyse", analyse)
+    bad, good = list(enrich_leads([lead_for(broken), lead_for(fine)], crawl_config(server, tmp_path)))
+    assert bad.extra["enrich"] == {"status": "error", "detail": "ValueError: unexpected markup", "pages": []}
+    assert set(good.emails) == fine.expect.emails

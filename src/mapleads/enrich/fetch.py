@@ -27,6 +27,7 @@ from mapleads.enrich.store import CachedPage, Store
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+MAX_GATES = 50_000
 ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 
 Permit = Callable[[str], Awaitable[bool]]
@@ -88,6 +89,11 @@ class _Gate:
     next_at: float = 0.0
 
 
+def _idle(lock: asyncio.Lock) -> bool:
+    """Free and nobody about to take it (a released lock has woken its next waiter, not yet handed over)."""
+    return not lock.locked() and not getattr(lock, "_waiters", None)
+
+
 class HostGates:
     """One request at a time per host, spaced by the host's Crawl-delay."""
 
@@ -101,8 +107,20 @@ class HostGates:
         gate = self._gates.get(host)
         return gate.delay if gate else 0.0
 
+    def _prune(self) -> None:
+        """Drop gates nobody holds and whose delay has passed: a run may meet millions of hosts.
+
+        Dropping is safe: every request sets its host's delay again (from robots.txt) before its turn.
+        """
+        now = time.monotonic()
+        idle = [h for h, g in self._gates.items() if _idle(g.lock) and g.next_at <= now]
+        for host in idle:
+            del self._gates[host]
+
     @contextlib.asynccontextmanager
     async def turn(self, host: str) -> AsyncIterator[None]:
+        if len(self._gates) > MAX_GATES and host not in self._gates:
+            self._prune()
         gate = self._gates.setdefault(host, _Gate())
         async with gate.lock:
             # the clock, not loop.time(): uvloop's loop time is cached per iteration and can lag behind

@@ -20,6 +20,7 @@ TIMEOUT = "timeout"
 HTTP_ERROR = "http_error"
 NOT_HTML = "not_html"
 REDIRECTED_OFFSITE = "redirected_offsite"
+ERROR = "error"  # a bug of ours met a page it could not handle; logged, the run goes on
 
 
 @dataclass(slots=True)

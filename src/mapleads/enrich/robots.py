@@ -15,6 +15,7 @@ from protego import Protego
 from mapleads.enrich.fetch import Fetcher
 
 MAX_ROBOTS_BYTES = 500 * 1024  # RFC 9309 § 2.5: parse at least 500 KiB
+MAX_ORIGINS = 20_000
 
 
 @dataclass(slots=True)
@@ -53,6 +54,11 @@ class RobotsCache:
         task = self._rules.get(origin)
         if task is None:  # a task of its own, so a site that times out does not cancel it for the others
             task = self._rules[origin] = asyncio.ensure_future(self._fetch(origin))
+            if len(self._rules) > MAX_ORIGINS:  # forget the oldest finished origins: memory stays flat
+                for old in [o for o, t in self._rules.items() if t.done()][: MAX_ORIGINS // 10]:
+                    del self._rules[old]
+        else:
+            self._rules[origin] = self._rules.pop(origin)  # most recently used last
         return await asyncio.shield(task)
 
     async def _fetch(self, origin: str) -> RobotsRules:

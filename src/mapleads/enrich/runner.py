@@ -7,8 +7,9 @@ for any number of leads; a stopped run has its finished leads stored (see `Store
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
-from collections import Counter, deque
+from collections import Counter, OrderedDict, deque
 from collections.abc import Callable, Coroutine, Iterable, Iterator
 from concurrent.futures import Future
 from typing import Any, TypeVar
@@ -16,7 +17,7 @@ from typing import Any, TypeVar
 from mapleads.enrich.config import EnrichConfig
 from mapleads.enrich.fetch import Fetcher, make_session
 from mapleads.enrich.merge import apply
-from mapleads.enrich.result import NO_WEBSITE, UNREACHABLE, SiteResult
+from mapleads.enrich.result import ERROR, NO_WEBSITE, UNREACHABLE, SiteResult
 from mapleads.enrich.robots import RobotsCache
 from mapleads.enrich.site import Renderer, SiteCrawler
 from mapleads.enrich.store import Store
@@ -24,6 +25,8 @@ from mapleads.lead import Lead
 from mapleads.normalize import normalize_website
 
 T = TypeVar("T")
+RECENT_SITES = 10_000
+log = logging.getLogger(__name__)
 Stage = Callable[[Iterable[Lead]], Iterator[Lead]]
 
 
@@ -34,6 +37,7 @@ class Enricher:
         self.config = config
         self.stats: Counter[str] = Counter()
         self._sites: dict[tuple[str, str | None, str | None], asyncio.Task[SiteResult]] = {}
+        self._recent: OrderedDict[tuple[str, str | None, str | None], SiteResult] = OrderedDict()
 
     async def open(self) -> Enricher:
         self.session = make_session(self.config)
@@ -98,16 +102,36 @@ class Enricher:
         return apply(lead, result, self.config.keep_personal_emails)
 
     async def _site(self, website: str, country: str | None, name: str | None) -> SiteResult:
-        """Several leads with one website (a chain's branches) share one crawl."""
+        """Several leads with one website (a chain's branches) share one crawl.
+
+        In-flight crawls are shared through their task; finished ones through a bounded LRU, so memory stays
+        flat however many distinct websites a run has.
+        """
         key = (website, country, name)
+        done = self._recent.get(key)
+        if done is not None:
+            self._recent.move_to_end(key)
+            return done
         task = self._sites.get(key)
         if task is None:
             task = self._sites[key] = asyncio.ensure_future(self._crawl(website, country, name))
+            task.add_done_callback(lambda t, k=key: self._remember(k, t))  # type: ignore[misc]
         return await asyncio.shield(task)
+
+    def _remember(self, key: tuple[str, str | None, str | None], task: asyncio.Task[SiteResult]) -> None:
+        self._sites.pop(key, None)
+        if not task.cancelled() and task.exception() is None:
+            self._recent[key] = task.result()
+            if len(self._recent) > RECENT_SITES:
+                self._recent.popitem(last=False)
 
     async def _crawl(self, website: str, country: str | None, name: str | None) -> SiteResult:
         async with self._slots:
-            result = await self.crawler.crawl(website, country=country, name=name)
+            try:
+                result = await self.crawler.crawl(website, country=country, name=name)
+            except Exception as exc:  # one odd site must never stop a run of thousands
+                log.exception("enrichment of %s failed", website)
+                result = SiteResult(website, status=ERROR, detail=f"{type(exc).__name__}: {exc}"[:300])
         self.stats["pages"] += result.pages_fetched
         if self.mx is not None:
             for found in result.emails:
