@@ -40,6 +40,26 @@ def _cpu_seconds() -> float:
 
 # --- the two crawlers, each run in a child process --------------------------------------------------------
 
+WARM_UP_PAGE = (
+    '<html><head><script type="application/ld+json">{"@type": "Store", "telephone": "+358 9 123"}</script>'
+    '</head><body><div itemscope itemtype="https://schema.org/Store"><span itemprop="name">x</span></div>'
+    '<a href="mailto:info@warm-up.fi">info@warm-up.fi</a><a href="tel:+4930123456">030</a><p>09 1234567</p>'
+    '<a href="/kontakt">Kontakt</a></body></html>'
+)
+
+
+def warm_up() -> None:
+    """One-time imports and tables (extruct, the suffix list, phone metadata) before the clock starts, for
+    both crawlers alike: the benchmark reports the steady rate, not Python start-up."""
+    from mapleads.enrich import pages
+    from mapleads.enrich.extract import analyse
+    from mapleads.enrich.page import parse_html
+
+    for region in ("FI", "DE", "FR", "GB", "SE", None):
+        page = parse_html("https://warm-up.fi/", WARM_UP_PAGE)
+        analyse(page, region)
+        pages.choose(page.url, page.links)
+
 
 def run_ours(farm: dict[str, Any]) -> dict[str, float]:
     from collections import Counter
@@ -57,6 +77,7 @@ def run_ours(farm: dict[str, Any]) -> dict[str, float]:
             concurrency=CONCURRENCY, user_agent=USER_AGENT, host_map=farm["host_map"], cache_dir=Path(state)
         )
         stats: Counter[str] = Counter()
+        warm_up()
         cpu, start = _cpu_seconds(), time.perf_counter()
         emails = sum(len(lead.emails) for lead in enrich_leads(leads, config, stats=stats))
         seconds = time.perf_counter() - start
@@ -139,6 +160,7 @@ def run_scrapy(farm: dict[str, Any]) -> dict[str, float]:
         }
     )
     process.crawl(ContactSpider)
+    warm_up()
     cpu, start = _cpu_seconds(), time.perf_counter()
     process.start()
     seconds = time.perf_counter() - start

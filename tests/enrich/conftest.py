@@ -38,7 +38,7 @@ def crawl_config(server: FarmServer, cache_dir: Path | None, **overrides: object
     options: dict[str, object] = {
         "concurrency": 32,
         "max_crawl_delay": 2.0,
-        "connect_timeout": 2.0,
+        "connect_timeout": 5.0,
         "read_timeout": 4.0,
         "site_timeout": 10.0,
         "user_agent": TEST_USER_AGENT,

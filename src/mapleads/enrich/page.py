@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser
 from w3lib.encoding import html_to_unicode
@@ -101,6 +101,6 @@ def _take_link(page: Page, base: str, href: str, text: str) -> None:
         if fragment:
             page.cf_hex.append(fragment)
     elif href and not lowered.startswith(("javascript:", "data:", "#")):
-        absolute = urljoin(base, href)
-        if urlsplit(absolute).scheme in ("http", "https"):
+        absolute = href if lowered.startswith(("http://", "https://")) else urljoin(base, href)
+        if absolute.startswith(("http://", "https://", "HTTP://", "HTTPS://")):
             page.links.append(Link(absolute, " ".join(text.split())[:200]))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from mapleads.enrich.domains import registered_domain
 from mapleads.enrich.page import Link
@@ -150,8 +150,8 @@ def _score(text: str, path: str, kind: str) -> int:
 
 
 def _strip_fragment(url: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
+    url = url.split("#", 1)[0]
+    return url + "/" if url.count("/") == 2 else url  # "https://x.fi" is "https://x.fi/"
 
 
 def choose(home_url: str, links: list[Link], limit: int = 4) -> list[tuple[str, str]]:

@@ -117,7 +117,12 @@ _LINKEDIN_KINDS = ("company", "school", "showcase", "in")
 _HANDLE = re.compile(r"^[\w.\-@%]+$", re.UNICODE)
 
 
+_HINT = re.compile(r"facebook|fb\.(?:com|me)|instagram|linkedin|twitter|x\.com|youtube|tiktok", re.IGNORECASE)
+
+
 def network_of(url: str) -> str | None:
+    if not _HINT.search(url):  # most links are not social: skip parsing them
+        return None
     host = (urlsplit(url).hostname or "").lower()
     parts = host.split(".")
     for n in range(len(parts) - 1):

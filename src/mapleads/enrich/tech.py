@@ -43,19 +43,27 @@ _RULES: tuple[tuple[str, str, str], ...] = (
     ("Apache", "server", r"^apache"),
 )
 _COMPILED = tuple((name, where, re.compile(pattern, re.IGNORECASE)) for name, where, pattern in _RULES)
+# The markup rules as one alternation, so a page is scanned once instead of once per rule.
+_HTML_NAMES = [name for name, where, _ in _RULES if where == "html"]
+_HTML_SCAN = re.compile(
+    "|".join(
+        f"(?P<g{i}>{pattern})" for i, (_, where, pattern) in enumerate(r for r in _RULES if r[1] == "html")
+    ),
+    re.IGNORECASE,
+)
 
 
 def detect(markup: str, generator: str, headers: Mapping[str, str]) -> list[str]:
+    seen = {_HTML_NAMES[int(m.lastgroup[1:])] for m in _HTML_SCAN.finditer(markup) if m.lastgroup}
     found: list[str] = []
     for name, where, pattern in _COMPILED:
         if name in found:
             continue
         if where == "html":
-            subject = markup
-        elif where == "generator":
-            subject = generator
+            hit = name in seen
         else:
-            subject = headers.get(where, "")
-        if subject and pattern.search(subject):
+            subject = generator if where == "generator" else headers.get(where, "")
+            hit = bool(subject and pattern.search(subject))
+        if hit:
             found.append(name)
     return found
