@@ -89,12 +89,7 @@ class Enricher:
             self.stats["resumed"] += 1
         else:
             result = await self._site(website, country, lead.name)
-            if (
-                result.status == UNREACHABLE
-                and "://" not in (lead.website or "")
-                and website.startswith("https:")
-            ):
-                # "helmi.fi" was written without a scheme: many small sites still only answer on plain HTTP
+            if _try_plain_http(result, lead.website or "", website):
                 result = await self._site("http:" + website.removeprefix("https:"), country, lead.name)
             if self.store is not None:
                 self.store.finish(state_key, website, result.to_json())
@@ -137,6 +132,15 @@ class Enricher:
             for found in result.emails:
                 found.mx = await self.mx.accepts_mail(found.email.partition("@")[2])
         return result
+
+
+def _try_plain_http(result: SiteResult, given: str, website: str) -> bool:
+    """Many small sites still answer only on plain HTTP, or have a broken certificate: when the website was
+    written without a scheme ("helmi.fi"), or HTTPS failed in TLS, the http:// address is tried once."""
+    if result.status != UNREACHABLE or not website.startswith("https:"):
+        return False
+    tls_failed = any(word in (result.detail or "") for word in ("SSL", "Certificate"))
+    return "://" not in given or tls_failed
 
 
 def _new_loop() -> asyncio.AbstractEventLoop:
