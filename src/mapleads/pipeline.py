@@ -19,6 +19,7 @@ ORDER = ("normalize", "enrich", "resolve")
 _STAGES: dict[str, str] = {
     "normalize": "mapleads.normalize:normalize_stage",
     "enrich": "mapleads.enrich:enrich_stage",
+    "resolve": "mapleads.resolve:resolve_stage",
 }
 
 

@@ -18,9 +18,7 @@ def test_it_has_at_least_150_categories(taxonomy: Taxonomy) -> None:
 
 
 def test_every_category_has_a_synonym_in_every_language(taxonomy: Taxonomy) -> None:
-    missing = [
-        (c.key, lang) for c in taxonomy.categories.values() for lang in LANGUAGES if not c.synonyms[lang]
-    ]
+    missing = [(c.key, lang) for c in taxonomy.categories.values() for lang in LANGUAGES if not c.synonyms[lang]]
     assert missing == []
 
 
@@ -33,9 +31,7 @@ def test_no_word_belongs_to_two_categories_unless_deliberate(taxonomy: Taxonomy)
     for category in taxonomy.categories.values():
         for word in category.words():
             owners[fold(word)].add(category.key)
-    shared = {
-        word: keys for word, keys in owners.items() if len(keys) > 1 and word not in DELIBERATELY_SHARED
-    }
+    shared = {word: keys for word, keys in owners.items() if len(keys) > 1 and word not in DELIBERATELY_SHARED}
     assert shared == {}
 
 
@@ -57,9 +53,7 @@ def test_every_matcher_starts_with_a_business_key_and_uses_osm_spelling(taxonomy
             if alternative[0][0] not in BUSINESS_KEYS:
                 bad.append((category.key, alternative))
             bad += [
-                (category.key, alternative)
-                for k, v in alternative
-                if not (OSM_KEY.match(k) and OSM_VALUE.match(v))
+                (category.key, alternative) for k, v in alternative if not (OSM_KEY.match(k) and OSM_VALUE.match(v))
             ]
     assert bad == []
 

@@ -26,13 +26,9 @@ def businesses(taxonomy: Taxonomy) -> list[dict[str, str]]:
     return found
 
 
-def test_most_named_businesses_get_a_specific_category(
-    taxonomy: Taxonomy, businesses: list[dict[str, str]]
-) -> None:
+def test_most_named_businesses_get_a_specific_category(taxonomy: Taxonomy, businesses: list[dict[str, str]]) -> None:
     # catch-all categories ("shop=*", "club=*") do not count: they say nothing about the kind of business
-    catch_all = {
-        c.key for c in taxonomy.categories.values() if all(v == "*" for alt in c.osm for _, v in alt)
-    }
+    catch_all = {c.key for c in taxonomy.categories.values() if all(v == "*" for alt in c.osm for _, v in alt)}
     missed = [tags for tags in businesses if not set(taxonomy.categorize(tags)) - catch_all]
     share = 1 - len(missed) / len(businesses)
     frequent = Counter(f"{k}={tags[k]}" for tags in missed for k in BUSINESS_KEYS if k in tags)
@@ -42,9 +38,7 @@ def test_most_named_businesses_get_a_specific_category(
     assert share >= MIN_SHARE
 
 
-def test_every_named_business_gets_some_category(
-    taxonomy: Taxonomy, businesses: list[dict[str, str]]
-) -> None:
+def test_every_named_business_gets_some_category(taxonomy: Taxonomy, businesses: list[dict[str, str]]) -> None:
     uncategorised = [tags for tags in businesses if not taxonomy.categorize(tags)]
     share = 1 - len(uncategorised) / len(businesses)
     print(f"any category: {share:.1%}")

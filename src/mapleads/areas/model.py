@@ -148,7 +148,5 @@ def area_from_polygon_file(path: str | Path) -> Area:
         raise AreaError(f"polygon file {p} has an invalid polygon ({reason}); fix it or use --bbox")
     w, s, e, n = geometry.bounds
     if w < -180 or e > 180 or s < -90 or n > 90:
-        raise AreaError(
-            f"polygon file {p} has coordinates outside lon -180..180 / lat -90..90 (use lon,lat order)"
-        )
+        raise AreaError(f"polygon file {p} has coordinates outside lon -180..180 / lat -90..90 (use lon,lat order)")
     return Area(name=p.stem, geometry=geometry, kind="polygon")

@@ -5,18 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import chain
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from mapleads.api import extract
+from mapleads.api import extract, resolve_area
 from mapleads.errors import EmptyResultError, MapleadsError
 from mapleads.export import write_leads
 from mapleads.export.formats import check_fields, format_for
+from mapleads.index import auto_source
 from mapleads.lead import Lead
+from mapleads.sources import get_source
+from mapleads.taxonomy import get_taxonomy
 
 out = Console(stderr=True)
 
@@ -73,13 +77,15 @@ def extract_command(
     place: Annotated[str | None, typer.Option("--in", help="A place name found in the data.")] = None,
     bbox: Annotated[str | None, typer.Option("--bbox", help="W,S,E,N in degrees.")] = None,
     near: Annotated[str | None, typer.Option("--near", help="LAT,LON centre for --radius.")] = None,
-    radius: Annotated[
-        str | None, typer.Option("--radius", help="Distance from --near, e.g. 500m, 2km.")
-    ] = None,
+    radius: Annotated[str | None, typer.Option("--radius", help="Distance from --near, e.g. 500m, 2km.")] = None,
     polygon: Annotated[Path | None, typer.Option("--polygon", help="GeoJSON (Multi)Polygon file.")] = None,
     source: Annotated[
-        str, typer.Option("--source", help="pbf | index | overpass | overture | google")
-    ] = "pbf",
+        str,
+        typer.Option(
+            "--source",
+            help="auto (an index if one covers the area, else pbf) | pbf | index | overpass | overture | google",
+        ),
+    ] = "auto",
     fields: Annotated[str | None, typer.Option("--fields", help="Comma-separated columns to write.")] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most this many leads.")] = None,
     bom: Annotated[bool, typer.Option("--bom", help="CSV with a UTF-8 BOM, for Excel.")] = False,
@@ -87,8 +93,16 @@ def extract_command(
         bool, typer.Option("--enrich", help="Read each lead's website for emails, phones, social profiles.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+    budget: Annotated[
+        float | None, typer.Option("--budget", min=0, help="google: hard cost cap in USD for this run.")
+    ] = None,
+    min_confidence: Annotated[
+        float | None,
+        typer.Option("--min-confidence", min=0, max=1, help="overture: drop places below this confidence."),
+    ] = None,
 ) -> None:
     """Extract business leads: mapleads extract dentist --in Kamppi --from helsinki.osm.pbf -o leads.xlsx"""
+    get_taxonomy().resolve(what)  # unknown words fail before any file is read
     field_list = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
     if output is not None:
         format_for(output)
@@ -100,18 +114,24 @@ def extract_command(
         if progress is not None and task is not None:
             progress.update(task, completed=done, total=total or None)
 
+    options: dict[str, Any] = {"path": source_file} if source_file is not None else {}
+    if source == "auto":  # a current local index when one covers the query, else the .pbf
+        source, options = auto_source(options, place=place, bbox=bbox, near=near, radius=radius, polygon=polygon)
+    options.update(_source_options(budget=budget, min_confidence=min_confidence))
+    area = resolve_area(
+        get_source(source, **options), place=place, bbox=bbox, near=near, radius=radius, polygon=polygon
+    )
+    if area is not None and not quiet:
+        for note in area.notes:
+            out.print(f"[yellow]note:[/yellow] {escape(note)}", highlight=False)
     if progress:
         progress.start()
     try:
         leads = extract(
             what,
             source=source,
-            path=source_file,
-            place=place,
-            bbox=bbox,
-            near=near,
-            radius=radius,
-            polygon=polygon,
+            source_options=options,
+            area=area,
             limit=limit,
             enrich=enrich,
             progress=report if progress else None,
@@ -121,9 +141,7 @@ def extract_command(
         if progress:
             progress.stop()
     if first is None:
-        raise EmptyResultError(
-            "no leads matched: try other categories or a larger area (nothing was written)"
-        )
+        raise EmptyResultError("no leads matched: try other categories or a larger area (nothing was written)")
     summary = Summary()
     stream = summary.watch(chain([first], leads))
     if output is None:
@@ -131,16 +149,15 @@ def extract_command(
     else:
         write_leads(stream, output, fields=field_list, bom=bom, metadata={"query": " ".join(what)})
     if not quiet:
-        where = (
-            place
-            or bbox
-            or (f"{radius or '500m'} around {near}" if near else None)
-            or polygon
-            or "everywhere"
-        )
+        where = place or bbox or (f"{radius or '500m'} around {near}" if near else None) or polygon or "everywhere"
         out.print(summary.table(f"{' '.join(what)} — {where}"))
         if output is not None:
             out.print(f"wrote {summary.count} leads to {output}")
+
+
+def _source_options(**given: float | None) -> dict[str, float]:
+    """Source-specific flags that were given (the sources read their defaults from settings)."""
+    return {name: value for name, value in given.items() if value is not None}
 
 
 def _preview(leads: Iterator[Lead], rows: int = 20) -> None:

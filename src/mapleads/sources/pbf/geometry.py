@@ -46,14 +46,13 @@ def representative_points(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return shapely.get_x(points), shapely.get_y(points)
 
 
-def multipolygon(
-    members: Sequence[tuple[int, str]], ways: dict[int, bytes]
-) -> tuple[BaseGeometry | None, bool]:
+def multipolygon(members: Sequence[tuple[int, str]], ways: dict[int, bytes]) -> tuple[BaseGeometry | None, bool]:
     """The area a multipolygon/boundary relation describes, and whether all its rings closed.
 
     Outer and inner rings are assembled separately (untagged roles count as outer) and the inner ones cut out.
     """
-    outer_lines, inner_lines = [], []
+    outer_lines: list[BaseGeometry] = []
+    inner_lines: list[BaseGeometry] = []
     missing = False
     for ref, role in members:
         wkb = ways.get(ref)

@@ -31,6 +31,7 @@ from mapleads.areas import Area, area_from_radius
 from mapleads.errors import AreaError
 from mapleads.settings import get_settings
 from mapleads.sources.pbf.reader import READ_ERRORS, corrupt
+from mapleads.sources.pbf.scan import only_for
 from mapleads.taxonomy.model import fold
 
 CACHE_VERSION = 1
@@ -89,21 +90,21 @@ def read_places(path: Path) -> tuple[list[Place], tuple[float, float, float, flo
     try:
         with osmium.io.Reader(str(path), osmium.osm.NOTHING) as reader:
             hbox = reader.header().box()
-        data_box = (hbox.bottom_left.lon, hbox.bottom_left.lat, hbox.top_right.lon, hbox.top_right.lat)
-        if not hbox.valid():
-            data_box = None
+        data_box: tuple[float, float, float, float] | None = None
+        if hbox.valid():
+            data_box = (hbox.bottom_left.lon, hbox.bottom_left.lat, hbox.top_right.lon, hbox.top_right.lat)
         for obj in osmium.FileProcessor(str(path)).with_filter(KeyFilter("place", "boundary")):
             tags = obj.tags
             if "name" not in tags:
                 continue
-            if obj.is_node():
+            if isinstance(obj, osmium.osm.Node):
                 if "place" in tags and obj.location.valid():
                     raw = _Raw(f"node/{obj.id}", dict(tags), point=(obj.location.lon, obj.location.lat))
                     nodes[obj.id] = raw
-            elif obj.is_way():
+            elif isinstance(obj, osmium.osm.Way):
                 if ("place" in tags or tags.get("boundary") == "administrative") and obj.is_closed():
                     way_places.append(_Raw(f"way/{obj.id}", dict(tags), members=[(obj.id, "outer")]))
-            elif tags.get("boundary") == "administrative" or "place" in tags:
+            elif isinstance(obj, osmium.osm.Relation) and (tags.get("boundary") == "administrative" or "place" in tags):
                 members = [(m.ref, m.role) for m in obj.members if m.type == "w"]
                 labels = [m.ref for m in obj.members if m.type == "n" and m.role in LABEL_ROLES]
                 relations.append(_Raw(f"relation/{obj.id}", dict(tags), members, labels))
@@ -132,12 +133,14 @@ def _way_lines(
     fp = (
         osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
         .with_locations(get_settings().node_locations)
-        .with_filter(IdFilter(way_ids).enable_for(osmium.osm.WAY))
-        .with_filter(IdFilter(node_ids).enable_for(osmium.osm.NODE))
+        .with_filter(only_for(IdFilter(way_ids), osmium.osm.WAY))
+        .with_filter(only_for(IdFilter(node_ids), osmium.osm.NODE))
     )
     for obj in fp:
-        if obj.is_node():
+        if isinstance(obj, osmium.osm.Node):
             points[obj.id] = (obj.location.lon, obj.location.lat)
+            continue
+        if not isinstance(obj, osmium.osm.Way):
             continue
         coords = [(n.lon, n.lat) for n in obj.nodes if n.location.valid()]
         if len(coords) >= 2:
@@ -172,7 +175,12 @@ def _build(
 ) -> Place:
     tags = raw.tags
     place = Place(
-        tags["name"], raw.ref, "boundary", _names(tags), admin_level=tags.get("admin_level"), place=tags.get("place")
+        tags["name"],
+        raw.ref,
+        "boundary",
+        _names(tags),
+        admin_level=tags.get("admin_level"),
+        place=tags.get("place"),
     )
     label = next((points[n] for n in raw.label_nodes if n in points), None)
     own = fold(place.name)

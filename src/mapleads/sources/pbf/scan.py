@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import osmium
 from osmium.filter import GeoInterfaceFilter, IdFilter, KeyFilter
@@ -78,6 +79,15 @@ def address_tuple(tags: Mapping[str, str]) -> AddressTuple:
     )
 
 
+F = TypeVar("F", bound=osmium.BaseFilter)
+
+
+def only_for(filt: F, entities: osmium.osm.osm_entity_bits) -> F:
+    """The filter, applied to these entity types only (others pass it untouched)."""
+    filt.enable_for(entities)
+    return filt
+
+
 def _way_wkb(factory: osmium.geom.WKBFactory, way: osmium.osm.Way) -> bytes | None:
     """The way as WKB; ways cut at the extract's edge keep the nodes that are there."""
     try:
@@ -97,17 +107,18 @@ def scan(
     categories: Iterable[str] | None = None,
     bbox: tuple[float, float, float, float] | None = None,
     progress: Progress | None = None,
+    dated: bool = True,
 ) -> ScanResult:
     """One pass over the file (plus a ways-only pass when multipolygon candidates need their members).
 
     `categories` (our keys) and `bbox` (W, S, E, N) narrow the candidates early; address carriers are kept
-    whatever the category, since any business may need its neighbour's address.
+    whatever the category, since any business may need its neighbour's address. `dated` asks for the newest
+    candidate's timestamp as the snapshot date (needless when the file's header states one).
     """
     wanted = set(categories) if categories is not None else None
     result = ScanResult()
     factory = osmium.geom.WKBFactory()
-    is_business = taxonomy.is_business
-    categorize = taxonomy.categorize
+    classify = taxonomy.classify
     w, s, e, n = bbox if bbox else (-180.0, -90.0, 180.0, 90.0)
     # a margin so address carriers just outside the area can still complete addresses inside it
     mw, ms, me, mn = (w - 0.001, s - 0.001, e + 0.001, n + 0.001) if bbox else (w, s, e, n)
@@ -121,15 +132,15 @@ def scan(
         .with_locations(storage)
         .with_filter(KeyFilter(*BUSINESS_KEYS, "addr:housenumber"))
         # nodes' tags and coordinates as one dict built in C++: ten times faster than reading a TagList
-        .with_filter(GeoInterfaceFilter(True).enable_for(osmium.osm.NODE))
+        .with_filter(only_for(GeoInterfaceFilter(True), osmium.osm.NODE))
     )
     try:
         for obj in fp:
             tick += 1
             if not tick & 0x3FFF:
                 position.report()
-            if obj.is_node():
-                feature = obj.__geo_interface__
+            if isinstance(obj, osmium.osm.Node):
+                feature = obj.__geo_interface__  # type: ignore[attr-defined]  # added by GeoInterfaceFilter
                 tags = feature["properties"]
                 lon, lat = feature["geometry"]["coordinates"]
                 if not (mw <= lon <= me and ms <= lat <= mn):
@@ -137,53 +148,51 @@ def scan(
                 has_address = "addr:housenumber" in tags
                 if has_address:
                     result.address_points.append(AddressCarrier(NODE, obj.id, address_tuple(tags), lon, lat))
-                if "name" in tags and w <= lon <= e and s <= lat <= n and is_business(tags):
-                    cats = categorize(tags)
-                    if wanted is None or not wanted.isdisjoint(cats):
+                if "name" in tags and w <= lon <= e and s <= lat <= n:
+                    cats = classify(tags)
+                    if cats is not None and (wanted is None or not wanted.isdisjoint(cats)):
                         result.candidates.append(Candidate(NODE, obj.id, tags, cats, lon, lat))
-                        if latest is None or obj.timestamp > latest:
+                        if dated and (latest is None or obj.timestamp > latest):
                             latest = obj.timestamp
-            elif obj.is_way():
+            elif isinstance(obj, osmium.osm.Way):
                 otags = obj.tags
                 has_address = "addr:housenumber" in otags and obj.is_closed()
                 named = "name" in otags
                 if not (has_address or named):
                     continue
                 tags = dict(otags)
-                cats = categorize(tags) if named and is_business(tags) else None
-                if cats is not None and wanted is not None and wanted.isdisjoint(cats):
-                    cats = None
-                if cats is None and not has_address:
+                way_cats = classify(tags) if named else None
+                if way_cats is not None and wanted is not None and wanted.isdisjoint(way_cats):
+                    way_cats = None
+                if way_cats is None and not has_address:
                     continue
                 wkb = _way_wkb(factory, obj)
                 if wkb is None:
                     continue
                 if has_address:
                     result.address_areas.append(AddressCarrier(WAY, obj.id, address_tuple(tags), wkb=wkb))
-                if cats is not None:
-                    result.candidates.append(Candidate(WAY, obj.id, tags, cats, wkb=wkb))
-                    if latest is None or obj.timestamp > latest:
+                if way_cats is not None:
+                    result.candidates.append(Candidate(WAY, obj.id, tags, way_cats, wkb=wkb))
+                    if dated and (latest is None or obj.timestamp > latest):
                         latest = obj.timestamp
-            else:
+            elif isinstance(obj, osmium.osm.Relation):
                 otags = obj.tags
                 if otags.get("type") not in AREA_RELATION_TYPES:
                     continue
                 tags = dict(otags)
                 has_address = "addr:housenumber" in tags
-                cats = categorize(tags) if "name" in tags and is_business(tags) else None
-                if cats is not None and wanted is not None and wanted.isdisjoint(cats):
-                    cats = None
+                rel_cats = classify(tags) if "name" in tags else None
+                if rel_cats is not None and wanted is not None and wanted.isdisjoint(rel_cats):
+                    rel_cats = None
                 members = [(m.ref, m.role) for m in obj.members if m.type == "w"]
-                if not members or (cats is None and not has_address):
+                if not members or (rel_cats is None and not has_address):
                     continue
                 relation_ways.update(ref for ref, _ in members)
                 if has_address:
-                    result.address_areas.append(
-                        AddressCarrier(RELATION, obj.id, address_tuple(tags), members=members)
-                    )
-                if cats is not None:
-                    result.candidates.append(Candidate(RELATION, obj.id, tags, cats, members=members))
-                    if latest is None or obj.timestamp > latest:
+                    result.address_areas.append(AddressCarrier(RELATION, obj.id, address_tuple(tags), members=members))
+                if rel_cats is not None:
+                    result.candidates.append(Candidate(RELATION, obj.id, tags, rel_cats, members=members))
+                    if dated and (latest is None or obj.timestamp > latest):
                         latest = obj.timestamp
                 continue
             if has_address and (country := tags.get("addr:country")):
@@ -205,6 +214,8 @@ def _member_ways(path: Path, way_ids: set[int], locations: object) -> dict[int, 
     get = locations.get  # type: ignore[attr-defined]
     try:
         for way in osmium.FileProcessor(str(path), osmium.osm.WAY).with_filter(IdFilter(way_ids)):
+            if not isinstance(way, osmium.osm.Way):
+                continue
             coords = []
             for node in way.nodes:
                 try:
