@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from enrich.sitefarm import FarmServer, Hit, Site, start_farm
 from mapleads.enrich import EnrichConfig, enrich_leads
 from mapleads.lead import Address, Lead
+from tests.enrich.sitefarm import FarmServer, Hit, Site, start_farm
 
 FARM_SITES = 240
 TEST_USER_AGENT = "MapLeadExtractor/0.1 (+http://127.0.0.1/about-our-crawler)"

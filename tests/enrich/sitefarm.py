@@ -199,16 +199,12 @@ class Builder:
             port=port,
         )
         self.phone_text, self.phone = national_phone(self.lang, index)
-        self.site.pages["/robots.txt"] = Resp(
-            body=b"User-agent: *\nDisallow: /admin/\n", content_type="text/plain"
-        )
+        self.site.pages["/robots.txt"] = Resp(body=b"User-agent: *\nDisallow: /admin/\n", content_type="text/plain")
 
     def mail(self, local: str) -> str:
         return f"{local}@{self.domain}"
 
-    def home(
-        self, body: str = "", head: str = "", nav: tuple[str, ...] = ("contact", "about", "privacy")
-    ) -> None:
+    def home(self, body: str = "", head: str = "", nav: tuple[str, ...] = ("contact", "about", "privacy")) -> None:
         links = "".join(
             f'<li><a href="{self.lang.nav[k][1]}">{escape(self.lang.nav[k][0])}</a></li>'
             for k in nav
@@ -239,16 +235,13 @@ class Builder:
 def k_mailto(b: Builder) -> None:
     b.home()
     b.contact(
-        f'<p><a href="mailto:{b.mail("info")}?subject=Kysely%20tarjouksesta">Email us</a> '
-        f"{b.expect_phone_link()}</p>"
+        f'<p><a href="mailto:{b.mail("info")}?subject=Kysely%20tarjouksesta">Email us</a> {b.expect_phone_link()}</p>'
     )
     b.site.expect.emails.add(b.mail("info"))
 
 
 def k_plain_text(b: Builder) -> None:
-    b.home(
-        f"<footer><p>{b.lang.words[0]}: {b.mail('kontakt')}<br>{b.lang.words[1]}: {b.phone_text}</p></footer>"
-    )
+    b.home(f"<footer><p>{b.lang.words[0]}: {b.mail('kontakt')}<br>{b.lang.words[1]}: {b.phone_text}</p></footer>")
     b.site.expect.emails.add(b.mail("kontakt"))
     b.site.expect.unconfirmed.add(b.phone)
 
@@ -257,8 +250,7 @@ def k_entities(b: Builder) -> None:
     address = b.mail("office")
     b.home()
     b.contact(
-        f'<p><a href="{entities("mailto:" + address)}">{entities(address)}</a></p>'
-        f"<p>{entities(b.mail('sales'))}</p>"
+        f'<p><a href="{entities("mailto:" + address)}">{entities(address)}</a></p><p>{entities(b.mail("sales"))}</p>'
     )
     b.site.expect.emails |= {address, b.mail("sales")}
 
@@ -272,17 +264,13 @@ def k_at_forms(b: Builder) -> None:
         (f"team{{at}}{b.domain}", "team"),
     ]
     b.home()
-    b.contact(
-        "".join(f"<p>{escape(text)}</p>" for text, _ in forms) + "<p>Meet us at noon at the market.</p>"
-    )
+    b.contact("".join(f"<p>{escape(text)}</p>" for text, _ in forms) + "<p>Meet us at noon at the market.</p>")
     b.site.expect.emails |= {b.mail(local) for _, local in forms}
 
 
 def k_cfemail(b: Builder) -> None:
     b.home()
-    info, support, sales = (
-        cf_encode(b.mail(n), k) for n, k in (("info", 0x5A), ("support", 0x17), ("sales", 0xC3))
-    )
+    info, support, sales = (cf_encode(b.mail(n), k) for n, k in (("info", 0x5A), ("support", 0x17), ("sales", 0xC3)))
     b.contact(
         f'<p><a href="/cdn-cgi/l/email-protection" class="__cf_email__" data-cfemail="{info}">'
         "[email&#160;protected]</a></p>"
@@ -315,9 +303,7 @@ def k_jsonld(b: Builder) -> None:
             },
         ],
     }
-    broken = (
-        '<script type="application/ld+json">{"@type": "Organization", "telephone": "+358 40 0", </script>'
-    )
+    broken = '<script type="application/ld+json">{"@type": "Organization", "telephone": "+358 40 0", </script>'
     trailing = (
         '<script type="application/ld+json"><!-- {"@context": "https://schema.org", "@type": "Organization", '
         f'"email": "{b.mail("office")}",}} --></script>'
@@ -467,9 +453,7 @@ def k_slow_subpage(b: Builder) -> None:
 def k_huge(b: Builder) -> None:
     b.home()
     head = page(b.site.name, f"<p>{b.mail('info')}</p><div>", lang=b.lang.code)
-    b.site.pages["/"] = Resp(
-        body=head, stream_bytes=3_000_000, tail=f"</div><p>{b.mail('tail')}</p>".encode()
-    )
+    b.site.pages["/"] = Resp(body=head, stream_bytes=3_000_000, tail=f"</div><p>{b.mail('tail')}</p>".encode())
     b.site.expect.emails.add(b.mail("info"))
     b.site.expect.decoy_emails.add(b.mail("tail"))
 
@@ -478,9 +462,7 @@ def k_redirect_same_domain(b: Builder) -> None:
     b.home()
     b.site.pages["/fi/etusivu"] = b.site.pages.pop("/")
     b.site.pages["/"] = Resp(status=301, headers={"Location": "/fi/"})
-    b.site.pages["/fi/"] = Resp(
-        status=302, headers={"Location": f"http://{b.site.host}:{b.site.port}/fi/etusivu"}
-    )
+    b.site.pages["/fi/"] = Resp(status=302, headers={"Location": f"http://{b.site.host}:{b.site.port}/fi/etusivu"})
     _contact_only(b)
 
 
@@ -496,9 +478,7 @@ def k_meta_refresh(b: Builder) -> None:
 
 def k_meta_refresh_offsite(b: Builder) -> None:
     target = f"http://s{b.site.index:04d}-refreshed.example-new.{b.lang.tld}:{b.site.port}/"
-    b.site.pages["/"] = Resp(
-        body=page(b.site.name, "", head=f'<meta http-equiv="refresh" content="5;url={target}">')
-    )
+    b.site.pages["/"] = Resp(body=page(b.site.name, "", head=f'<meta http-equiv="refresh" content="5;url={target}">'))
     b.site.expect.status = "redirected_offsite"
     b.site.expect.redirected_to = target
 
@@ -555,9 +535,7 @@ def k_challenge(b: Builder) -> None:
 
 
 def k_challenge_header(b: Builder) -> None:
-    b.site.pages["/"] = Resp(
-        status=503, body=b"<html><body>wait</body></html>", headers={"cf-mitigated": "challenge"}
-    )
+    b.site.pages["/"] = Resp(status=503, body=b"<html><body>wait</body></html>", headers={"cf-mitigated": "challenge"})
     b.site.expect.status = "blocked"
 
 
@@ -723,9 +701,7 @@ class Farm:
         self.log_hits = True
 
     def host_map(self) -> dict[str, str]:
-        return {s.host: "127.0.0.1" for s in self.sites.values() if s.in_host_map} | {
-            "*.example-new.*": "127.0.0.1"
-        }
+        return {s.host: "127.0.0.1" for s in self.sites.values() if s.in_host_map} | {"*.example-new.*": "127.0.0.1"}
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         host = (request.host or "").rsplit(":", 1)[0].lower()
@@ -816,9 +792,7 @@ class FarmServer:
         self.thread.join(10)
 
 
-def start_farm(
-    count: int, *, latency: float = 0.0, ordinary_only: bool = False
-) -> tuple[FarmServer, list[Site]]:
+def start_farm(count: int, *, latency: float = 0.0, ordinary_only: bool = False) -> tuple[FarmServer, list[Site]]:
     """Start an empty server to learn its port, then build sites whose absolute URLs carry that port."""
     farm = Farm([], latency)
     server = FarmServer(farm).start()

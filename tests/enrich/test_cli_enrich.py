@@ -10,11 +10,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from enrich.sitefarm import FarmServer, Site
 from mapleads.cli import main
 from mapleads.export import read_leads, write_leads
 from mapleads.lead import Lead
 from mapleads.settings import get_settings
+from tests.enrich.sitefarm import FarmServer, Site
 
 
 @pytest.fixture
@@ -24,9 +24,7 @@ def farm_env(
     server, sites = farm
     monkeypatch.setenv("MAPLEADS_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("MAPLEADS_CRAWL_HOST_MAP", json.dumps(server.farm.host_map()))
-    monkeypatch.setenv(
-        "MAPLEADS_CRAWL_CONNECT_TIMEOUT", "1"
-    )  # the https try on a plain-HTTP farm port stalls
+    monkeypatch.setenv("MAPLEADS_CRAWL_CONNECT_TIMEOUT", "1")  # the https try on a plain-HTTP farm port stalls
     get_settings.cache_clear()
     yield sites
     get_settings.cache_clear()
@@ -44,9 +42,7 @@ def test_it_enriches_a_users_csv_keeping_every_row_and_column(farm_env: list[Sit
         writer.writerow(["Company", "Notes", "Website", "Country", "Email"])
         writer.writerow([mailto.name, "called once", mailto.url, "Finland", ""])
         writer.writerow(["No site Oy", "", "", "FI", ""])
-        writer.writerow(
-            [socials.name, "vip", socials.url.removeprefix("http://").rstrip("/"), "", "boss@own.fi"]
-        )
+        writer.writerow([socials.name, "vip", socials.url.removeprefix("http://").rstrip("/"), "", "boss@own.fi"])
         writer.writerow([jsonld.name, "", jsonld.url, "", ""])
     output = tmp_path / "out.csv"
     assert main(["enrich", str(source), "-o", str(output), "-q"]) == 0
@@ -69,9 +65,7 @@ def test_it_enriches_a_users_csv_keeping_every_row_and_column(farm_env: list[Sit
     assert all(v["ref"].startswith(jsonld.url) for v in sources.values())
 
 
-def test_it_enriches_an_xlsx_with_a_url_column_and_keeps_numbers(
-    farm_env: list[Site], tmp_path: Path
-) -> None:
+def test_it_enriches_an_xlsx_with_a_url_column_and_keeps_numbers(farm_env: list[Site], tmp_path: Path) -> None:
     site = _site(farm_env, "cfemail")
     source = tmp_path / "mine.xlsx"
     book = openpyxl.Workbook()

@@ -93,9 +93,7 @@ def test_it_normalises_case_and_keeps_valid_addresses() -> None:
         ("hello@webagency.com", True, False, False),
     ],
 )
-def test_it_classifies_role_personal_own_domain_and_free_mail(
-    address: str, role: bool, own: bool, free: bool
-) -> None:
+def test_it_classifies_role_personal_own_domain_and_free_mail(address: str, role: bool, own: bool, free: bool) -> None:
     words = emails.business_words("Kahvila Helmi", SITE)
     assert emails.classify(address, SITE, words) == emails.EmailClass(role, own, free)
 

@@ -18,16 +18,12 @@ def test_extract_with_enrich_records_a_crawl_status_for_every_lead(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("MAPLEADS_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv(
-        "MAPLEADS_CRAWL_HOST_MAP", json.dumps({"*": "127.0.0.1"})
-    )  # nothing leaves the machine
+    monkeypatch.setenv("MAPLEADS_CRAWL_HOST_MAP", json.dumps({"*": "127.0.0.1"}))  # nothing leaves the machine
     monkeypatch.setenv("MAPLEADS_CRAWL_CONNECT_TIMEOUT", "1")
     get_settings.cache_clear()
     output = tmp_path / "dentists.csv"
     try:
-        code = main(
-            ["extract", "dentist", "--in", "Kluuvi", "--from", str(DEMO), "--enrich", "-o", str(output), "-q"]
-        )
+        code = main(["extract", "dentist", "--in", "Kluuvi", "--from", str(DEMO), "--enrich", "-o", str(output), "-q"])
     finally:
         get_settings.cache_clear()
     assert code == 0

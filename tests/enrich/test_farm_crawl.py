@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from enrich.conftest import FARM_SITES, FarmRun
-from enrich.sitefarm import KINDS, build_farm
+from tests.enrich.conftest import FARM_SITES, FarmRun
+from tests.enrich.sitefarm import KINDS, build_farm
 
 SITES = build_farm(FARM_SITES, 0)
 
@@ -35,9 +35,7 @@ def test_it_reports_exactly_what_each_site_says(farm_run: FarmRun, index: int) -
 def test_it_reports_no_decoy(farm_run: FarmRun, index: int) -> None:
     site = farm_run.sites[index]
     lead = farm_run.leads[site.host]
-    everything = " ".join(
-        [*lead.emails, *lead.phones, *lead.extra.get("phones_unconfirmed", []), str(lead.extra)]
-    )
+    everything = " ".join([*lead.emails, *lead.phones, *lead.extra.get("phones_unconfirmed", []), str(lead.extra)])
     for decoy in site.expect.decoy_emails | site.expect.personal:
         assert decoy not in everything
     for decoy in site.expect.decoy_phones:
@@ -72,9 +70,7 @@ def test_the_rule_names_how_each_address_was_hidden(farm_run: FarmRun) -> None:
     rules_by_kind: dict[str, set[str]] = {}
     for site in farm_run.sites:
         lead = farm_run.leads[site.host]
-        rules_by_kind.setdefault(site.kind, set()).update(
-            lead.provenance[f"emails:{e}"].rule for e in lead.emails
-        )
+        rules_by_kind.setdefault(site.kind, set()).update(lead.provenance[f"emails:{e}"].rule for e in lead.emails)
     assert rules_by_kind["cfemail"] == {"cfemail"}
     assert rules_by_kind["at_forms"] == {"text-obfuscated"}
     assert rules_by_kind["jsonld"] == {"jsonld"}

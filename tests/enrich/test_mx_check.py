@@ -13,9 +13,9 @@ import dns.rcode
 import dns.rrset
 import pytest
 
-from enrich.conftest import crawl_config, lead_for
-from enrich.sitefarm import FarmServer, Site
 from mapleads.enrich import enrich_leads
+from tests.enrich.conftest import crawl_config, lead_for
+from tests.enrich.sitefarm import FarmServer, Site
 
 
 class TinyDns:

@@ -33,9 +33,7 @@ def test_it_understands_several_languages() -> None:
         ("Kontakta oss", "/kontakta-oss"),
         ("Contact us", "/get-in-touch"),
     ]:
-        assert choose(HOME, [Link(f"https://www.helmi.de{path}", text)]) == [
-            ("contact", f"https://www.helmi.de{path}")
-        ]
+        assert choose(HOME, [Link(f"https://www.helmi.de{path}", text)]) == [("contact", f"https://www.helmi.de{path}")]
 
 
 def test_it_stays_on_the_site_and_skips_files_and_the_home_page() -> None:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from enrich.sitefarm import FarmServer, Site
 from mapleads import pipeline
 from mapleads.lead import Lead
 from mapleads.settings import get_settings
+from tests.enrich.sitefarm import FarmServer, Site
 
 
 def test_the_enrich_stage_runs_in_pipeline_order_with_settings_from_the_environment(

@@ -7,9 +7,9 @@ import itertools
 from collections import defaultdict
 from pathlib import Path
 
-from enrich.conftest import TEST_USER_AGENT, FarmRun, crawl_config, lead_for
-from enrich.sitefarm import Hit, start_farm
 from mapleads.enrich import enrich_leads
+from tests.enrich.conftest import TEST_USER_AGENT, FarmRun, crawl_config, lead_for
+from tests.enrich.sitefarm import Hit, start_farm
 
 REDIRECT_KINDS = {"redirect_same_domain", "redirect_loop"}
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from enrich.conftest import crawl_config, lead_for
-from enrich.sitefarm import FarmServer, Site
 from mapleads.enrich import enrich_leads
+from tests.enrich.conftest import crawl_config, lead_for
+from tests.enrich.sitefarm import FarmServer, Site
 
 
 def _ordinary(sites: list[Site], n: int) -> list[Site]:
@@ -36,9 +36,7 @@ def test_a_stopped_run_resumes_without_crawling_finished_leads_again(
     assert [set(lead.emails) for lead in again] == [s.expect.emails for s in chosen]
 
 
-def test_fresh_runs_revalidate_pages_with_their_etag(
-    farm: tuple[FarmServer, list[Site]], tmp_path: Path
-) -> None:
+def test_fresh_runs_revalidate_pages_with_their_etag(farm: tuple[FarmServer, list[Site]], tmp_path: Path) -> None:
     server, sites = farm
     site = next(s for s in sites if s.kind == "etag")
     list(enrich_leads([lead_for(site)], crawl_config(server, tmp_path)))
@@ -58,9 +56,7 @@ def test_personal_addresses_are_exported_and_stored_only_on_opt_in(
     chosen = [s for s in sites if s.kind in ("personal_only", "decoys")]
     default = list(enrich_leads([lead_for(s) for s in chosen], crawl_config(server, tmp_path / "role")))
     opted_in = list(
-        enrich_leads(
-            [lead_for(s) for s in chosen], crawl_config(server, tmp_path / "all", keep_personal_emails=True)
-        )
+        enrich_leads([lead_for(s) for s in chosen], crawl_config(server, tmp_path / "all", keep_personal_emails=True))
     )
     for site, role_only, everything in zip(chosen, default, opted_in, strict=True):
         assert set(role_only.emails) == site.expect.emails

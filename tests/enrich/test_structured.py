@@ -18,9 +18,7 @@ BUSINESS = {
 
 
 def test_one_bad_block_does_not_hide_the_good_ones() -> None:
-    records, bad = businesses_from_jsonld(
-        ["{broken", json.dumps(BUSINESS), '[{"@type": "Organization", "email": "x@']
-    )
+    records, bad = businesses_from_jsonld(["{broken", json.dumps(BUSINESS), '[{"@type": "Organization", "email": "x@'])
     assert bad == 2
     assert records == [
         {
@@ -44,9 +42,7 @@ def test_it_walks_graph_and_skips_non_business_nodes() -> None:
         ],
     }
     records, _ = businesses_from_jsonld([json.dumps(graph)])
-    assert records == [
-        {"type": "Organization", "name": "Helmi Oy", "sameAs": ["https://www.facebook.com/helmi"]}
-    ]
+    assert records == [{"type": "Organization", "name": "Helmi Oy", "sameAs": ["https://www.facebook.com/helmi"]}]
 
 
 def test_it_repairs_comment_wrappers_trailing_commas_and_concatenated_documents() -> None:
