@@ -221,9 +221,7 @@ def main() -> None:
             f"{label:>8} ours/scrapy: {ratio:.2f}x sites/s, {cpu_ratio:.2f}x sites per CPU second; "
             f"pages fetched {ours['pages']:.0f} vs {theirs['pages']:.0f}"
         )
-    print(
-        f"concurrency {CONCURRENCY}, one request per host, robots.txt obeyed by both; farm in its own process"
-    )
+    print(f"concurrency {CONCURRENCY}, one request per host, robots.txt obeyed by both; farm in its own process")
 
 
 if __name__ == "__main__":

@@ -40,9 +40,7 @@ def enrich_options(
 
 
 def enrich_command(
-    source: Annotated[
-        Path, typer.Argument(help="Lead file: our export, or any CSV / XLSX with a website column.")
-    ],
+    source: Annotated[Path, typer.Argument(help="Lead file: our export, or any CSV / XLSX with a website column.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Enriched file: .csv .xlsx .json .ndjson")],
     concurrency: Annotated[
         int | None, typer.Option("--concurrency", min=1, help="Sites crawled at once (default: setting).")
@@ -50,15 +48,11 @@ def enrich_command(
     keep_personal_emails: Annotated[
         bool, typer.Option("--keep-personal-emails", help="Also export personal addresses (personal data!).")
     ] = False,
-    mx: Annotated[
-        bool, typer.Option("--mx", help="Keep only emails whose domain accepts mail (DNS).")
-    ] = False,
+    mx: Annotated[bool, typer.Option("--mx", help="Keep only emails whose domain accepts mail (DNS).")] = False,
     browser: Annotated[
         bool, typer.Option("--browser", help="Render JavaScript-only sites with the system Chromium.")
     ] = False,
-    fresh: Annotated[
-        bool, typer.Option("--fresh", help="Crawl again leads a previous run finished.")
-    ] = False,
+    fresh: Annotated[bool, typer.Option("--fresh", help="Crawl again leads a previous run finished.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
     """Find emails, phones and social profiles on each lead's own website."""
@@ -77,9 +71,7 @@ def enrich_command(
         found["phone"] += bool(lead.phones)
         found["social profile"] += bool(lead.socials)
         if progress is not None and task is not None:
-            progress.update(
-                task, description=f"enriching: {sum(statuses.values())} leads, {found['email']} with email"
-            )
+            progress.update(task, description=f"enriching: {sum(statuses.values())} leads, {found['email']} with email")
 
     if progress:
         progress.start()

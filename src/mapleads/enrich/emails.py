@@ -43,9 +43,7 @@ PLACEHOLDER_LOCALS = _words(
     vorname.nachname etunimi.sukunimi prenom.nom nome.cognome nombre.apellido"""
 )
 TRACKER_DOMAIN_WORDS = ("sentry", "wixpress", "sentry-next", "bugsnag", "rollbar", "raygun")
-NOREPLY = re.compile(
-    r"^(?:no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply|mailer[-_.]?daemon|bounces?)(?:[-_.+].*)?$"
-)
+NOREPLY = re.compile(r"^(?:no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply|mailer[-_.]?daemon|bounces?)(?:[-_.+].*)?$")
 HEX_KEY = re.compile(r"^[0-9a-f]{16,}$")
 
 ROLE_WORDS = _words(

@@ -57,9 +57,7 @@ class HostMapResolver(AbstractResolver):
         if ip is None:
             raise OSError(f"{host} is not in the crawl host map")
         fam = socket.AF_INET6 if ":" in ip else socket.AF_INET
-        return [
-            ResolveResult(hostname=host, host=ip, port=port, family=fam, proto=0, flags=socket.AI_NUMERICHOST)
-        ]
+        return [ResolveResult(hostname=host, host=ip, port=port, family=fam, proto=0, flags=socket.AI_NUMERICHOST)]
 
     async def close(self) -> None:
         return None
@@ -137,9 +135,7 @@ def make_session(config: EnrichConfig) -> aiohttp.ClientSession:
     connector = aiohttp.TCPConnector(
         limit=config.concurrency * 2, limit_per_host=2, ttl_dns_cache=300, resolver=resolver
     )
-    timeout = aiohttp.ClientTimeout(
-        total=None, sock_connect=config.connect_timeout, sock_read=config.read_timeout
-    )
+    timeout = aiohttp.ClientTimeout(total=None, sock_connect=config.connect_timeout, sock_read=config.read_timeout)
     return aiohttp.ClientSession(
         connector=connector,
         timeout=timeout,
@@ -193,9 +189,7 @@ class Fetcher:
         self, url: str, resp: aiohttp.ClientResponse, cached: CachedPage | None, html: bool
     ) -> tuple[Fetched, str | None]:
         headers = {k.lower(): v for k, v in resp.headers.items()}
-        result = Fetched(
-            url, status=resp.status, headers=headers, content_type=headers.get("content-type", "")
-        )
+        result = Fetched(url, status=resp.status, headers=headers, content_type=headers.get("content-type", ""))
         if resp.status in REDIRECTS and headers.get("location"):
             return result, headers["location"]
         if resp.status == 304 and cached is not None:

@@ -57,9 +57,7 @@ def apply(lead: Lead, result: SiteResult, keep_personal: bool) -> Lead:
         lead.note("tech", SOURCE, result.final_url or result.website, "tech-hints")
     if result.structured:
         lead.extra["schema_org"] = result.structured
-        lead.note(
-            "schema_org", SOURCE, result.structured_page or "", result.structured.get("source", "jsonld")
-        )
+        lead.note("schema_org", SOURCE, result.structured_page or "", result.structured.get("source", "jsonld"))
         _fill_from_structured(lead, result)
     if result.status == OK and lead.emails:
         lead.extra["email_kinds"] = {

@@ -70,15 +70,11 @@ def parse_html(url: str, markup: str) -> Page:
             page.refresh = urljoin(base, match.group(1).strip("'\" "))
     page.has_microdata = "itemscope" in markup and tree.css_first("[itemscope]") is not None
     if "ld+json" in markup:
-        page.jsonld = [
-            node.text(deep=True) or "" for node in tree.css('script[type="application/ld+json" i]')
-        ]
+        page.jsonld = [node.text(deep=True) or "" for node in tree.css('script[type="application/ld+json" i]')]
     if "data-cfemail" in markup:
         page.cf_hex = [node.attributes.get("data-cfemail") or "" for node in tree.css("[data-cfemail]")]
     for node in tree.css("a[href], area[href]"):
-        _take_link(
-            page, base, node.attributes.get("href") or "", node.text(deep=True, separator=" ", strip=True)
-        )
+        _take_link(page, base, node.attributes.get("href") or "", node.text(deep=True, separator=" ", strip=True))
     page.script_count = len(tree.css("script"))
     tree.strip_tags(list(_INVISIBLE))
     body = tree.body or tree.root

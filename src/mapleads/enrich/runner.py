@@ -41,9 +41,7 @@ class Enricher:
 
     async def open(self) -> Enricher:
         self.session = make_session(self.config)
-        self.store = (
-            Store(self.config.cache_dir, self.config.state_max_age_days) if self.config.cache_dir else None
-        )
+        self.store = Store(self.config.cache_dir, self.config.state_max_age_days) if self.config.cache_dir else None
         self.fetcher = Fetcher(self.session, self.config, self.store)
         self.renderer: Renderer | None = None
         if self.config.browser_fallback:

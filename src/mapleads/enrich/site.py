@@ -64,18 +64,14 @@ class SiteCrawler:
         self.config = config
         self.renderer = renderer
 
-    async def crawl(
-        self, website: str, *, country: str | None = None, name: str | None = None
-    ) -> r.SiteResult:
+    async def crawl(self, website: str, *, country: str | None = None, name: str | None = None) -> r.SiteResult:
         result = r.SiteResult(website)
         collected = _Collected()
         parts = urlsplit(website)
         if parts.scheme not in ("http", "https") or not _valid_host(parts.hostname or ""):
             result.status, result.detail = r.INVALID_URL, f"not a web address: {website}"
             return result
-        region = (
-            country or country_of_host(parts.hostname or "") or self.config.default_country or ""
-        ).upper() or None
+        region = (country or country_of_host(parts.hostname or "") or self.config.default_country or "").upper() or None
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.config.site_timeout
         try:
@@ -155,9 +151,7 @@ class SiteCrawler:
             got = await self.fetcher.get(url, permit=self._permit)
             result.pages.append(_visit(got, kind))
             if got.ok and got.body:
-                collected.findings.append(
-                    (got.url, analyse(parse_page(got.url, got.body, got.content_type), region))
-                )
+                collected.findings.append((got.url, analyse(parse_page(got.url, got.body, got.content_type), region)))
 
 
 def parts_host(url: str) -> str:
@@ -211,9 +205,7 @@ def _summarise(result: r.SiteResult, collected: _Collected, name: str | None, co
             seen_emails.add(address)
             cls = emails.classify(address, site_domains, words)
             if cls.role or config.keep_personal_emails:
-                result.emails.append(
-                    r.EmailFinding(address, page_url, rule, cls.role, cls.own_domain, cls.free_mail)
-                )
+                result.emails.append(r.EmailFinding(address, page_url, rule, cls.role, cls.own_domain, cls.free_mail))
         for e164, rule, confirmed in found.phones:
             index = seen_phones.get(e164)
             if index is None:

@@ -106,9 +106,7 @@ def open_table(path: str | os.PathLike[str]) -> Table:
             f"its columns are: {', '.join(header) or 'none'}"
         )
     own = set(header) >= OWN_EXPORT_MARKERS
-    return Table(
-        header, rows, website, find_column(header, NAME_COLUMNS), find_column(header, COUNTRY_COLUMNS), own
-    )
+    return Table(header, rows, website, find_column(header, NAME_COLUMNS), find_column(header, COUNTRY_COLUMNS), own)
 
 
 def added_values(lead: Lead) -> dict[str, Any]:

@@ -46,9 +46,7 @@ _COMPILED = tuple((name, where, re.compile(pattern, re.IGNORECASE)) for name, wh
 # The markup rules as one alternation, so a page is scanned once instead of once per rule.
 _HTML_NAMES = [name for name, where, _ in _RULES if where == "html"]
 _HTML_SCAN = re.compile(
-    "|".join(
-        f"(?P<g{i}>{pattern})" for i, (_, where, pattern) in enumerate(r for r in _RULES if r[1] == "html")
-    ),
+    "|".join(f"(?P<g{i}>{pattern})" for i, (_, where, pattern) in enumerate(r for r in _RULES if r[1] == "html")),
     re.IGNORECASE,
 )
 
