@@ -18,7 +18,7 @@ from mapleads.enrich.config import EnrichConfig
 from mapleads.enrich.domains import country_of_host, registered_domain
 from mapleads.enrich.extract import PageFindings, analyse
 from mapleads.enrich.fetch import Fetched, Fetcher
-from mapleads.enrich.page import Page, parse_page
+from mapleads.enrich.page import Page, parse_html, parse_page
 from mapleads.enrich.robots import RobotsCache
 
 APP_SHELL_TEXT_CHARS = 200
@@ -123,7 +123,7 @@ class SiteCrawler:
         if not _home_ok(result, home):
             return
         page = parse_page(home.url, home.body, home.content_type)
-        if page.refresh and len(page.text) < APP_SHELL_TEXT_CHARS:  # a "redirect" written in HTML
+        if page.refresh and page.refresh != home.url and len(page.text) < APP_SHELL_TEXT_CHARS:  # an HTML "redirect"
             target = page.refresh
             if registered_domain(urlsplit(target).hostname or "") != registered_domain(parts_host(home.url)):
                 result.status, result.redirected_to = r.REDIRECTED_OFFSITE, target
@@ -138,7 +138,7 @@ class SiteCrawler:
         if self.renderer is not None and looks_like_app_shell(page):
             markup = await self.renderer.render(home.url)
             if markup:
-                page = _reparse(home.url, markup)
+                page = parse_html(home.url, markup)
                 result.rendered = True
         collected.findings.append((home.url, analyse(page, region)))
         result.tech = tech.detect(page.html, page.generator, home.headers)
@@ -156,12 +156,6 @@ class SiteCrawler:
 
 def parts_host(url: str) -> str:
     return urlsplit(url).hostname or ""
-
-
-def _reparse(url: str, markup: str) -> Page:
-    from mapleads.enrich.page import parse_html
-
-    return parse_html(url, markup)
 
 
 def _visit(got: Fetched, kind: str) -> r.PageVisit:
