@@ -40,7 +40,7 @@ def crawl_config(server: FarmServer, cache_dir: Path | None, **overrides: object
         "max_crawl_delay": 2.0,
         "connect_timeout": 5.0,
         "read_timeout": 4.0,
-        "site_timeout": 10.0,
+        "site_timeout": 30.0,
         "user_agent": TEST_USER_AGENT,
         "host_map": server.farm.host_map(),
         "cache_dir": cache_dir,
