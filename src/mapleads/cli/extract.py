@@ -92,6 +92,13 @@ def extract_command(
     enrich: Annotated[
         bool, typer.Option("--enrich", help="Read each lead's website for emails, phones, social profiles.")
     ] = False,
+    resolve: Annotated[
+        bool,
+        typer.Option(
+            "--resolve/--no-resolve",
+            help="Deduplicate, apply the suppression list and score (default); --no-resolve writes raw leads.",
+        ),
+    ] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
     budget: Annotated[
         float | None, typer.Option("--budget", min=0, help="google: hard cost cap in USD for this run.")
@@ -134,6 +141,7 @@ def extract_command(
             area=area,
             limit=limit,
             enrich=enrich,
+            resolve=resolve,
             progress=report if progress else None,
         )
         first = next(leads, None)

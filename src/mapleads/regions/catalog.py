@@ -7,12 +7,16 @@ instead of silently picking one.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import httpx
+
 import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
 import orjson
 from rapidfuzz import fuzz, process
 
@@ -130,6 +134,8 @@ def load_catalog(url: str | None = None, client: httpx.Client | None = None) -> 
     settings = get_settings()
     url = url or settings.geofabrik_index_url
     owned = client is None
+    import httpx  # imported on use: the catalogue is fetched rarely, and httpx is slow to import
+
     http = client or httpx.Client(headers={"User-Agent": settings.user_agent}, timeout=60, follow_redirects=True)
     try:
         resp = http.get(url)
