@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import chain
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -17,6 +17,7 @@ from mapleads.api import extract, resolve_area
 from mapleads.errors import EmptyResultError, MapleadsError
 from mapleads.export import write_leads
 from mapleads.export.formats import check_fields, format_for
+from mapleads.index import auto_source
 from mapleads.lead import Lead
 from mapleads.sources import get_source
 from mapleads.taxonomy import get_taxonomy
@@ -78,7 +79,13 @@ def extract_command(
     near: Annotated[str | None, typer.Option("--near", help="LAT,LON centre for --radius.")] = None,
     radius: Annotated[str | None, typer.Option("--radius", help="Distance from --near, e.g. 500m, 2km.")] = None,
     polygon: Annotated[Path | None, typer.Option("--polygon", help="GeoJSON (Multi)Polygon file.")] = None,
-    source: Annotated[str, typer.Option("--source", help="pbf | index | overpass | overture | google")] = "pbf",
+    source: Annotated[
+        str,
+        typer.Option(
+            "--source",
+            help="auto (an index if one covers the area, else pbf) | pbf | index | overpass | overture | google",
+        ),
+    ] = "auto",
     fields: Annotated[str | None, typer.Option("--fields", help="Comma-separated columns to write.")] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most this many leads.")] = None,
     bom: Annotated[bool, typer.Option("--bom", help="CSV with a UTF-8 BOM, for Excel.")] = False,
@@ -104,7 +111,9 @@ def extract_command(
         if progress is not None and task is not None:
             progress.update(task, completed=done, total=total or None)
 
-    options = {"path": source_file} if source_file is not None else {}
+    options: dict[str, Any] = {"path": source_file} if source_file is not None else {}
+    if source == "auto":  # a current local index when one covers the query, else the .pbf
+        source, options = auto_source(options, place=place, bbox=bbox, near=near, radius=radius, polygon=polygon)
     area = resolve_area(
         get_source(source, **options), place=place, bbox=bbox, near=near, radius=radius, polygon=polygon
     )
@@ -117,7 +126,7 @@ def extract_command(
         leads = extract(
             what,
             source=source,
-            path=source_file,
+            source_options=options,
             area=area,
             limit=limit,
             progress=report if progress else None,

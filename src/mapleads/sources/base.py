@@ -37,6 +37,7 @@ class Source(Protocol):
 SourceFactory = Callable[..., Source]
 _REGISTRY: dict[str, str] = {
     "pbf": "mapleads.sources.pbf:PbfSource",
+    "index": "mapleads.index.source:IndexSource",
     "overpass": "mapleads.sources.overpass:OverpassSource",
     "overture": "mapleads.sources.overture:OvertureSource",
     "google": "mapleads.sources.google:GooglePlacesSource",
