@@ -12,7 +12,7 @@ import os
 import tomllib
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -150,6 +150,21 @@ class Settings(BaseSettings):
     # --- resolution (issue 6) ----------------------------------------------------------------------------
     suppression_key: str | None = Field(
         default=None, description="Secret key for the suppression list's keyed hashes (generated if unset)."
+    )
+    resolve_trust: list[str] = Field(
+        default=["osm", "google", "overture", "file"],
+        description="Sources from most to least trusted: a merged lead takes each field from the most "
+        "trusted member that has it (JSON list).",
+    )
+    resolve_prefer: Literal["trust", "fresh"] = Field(
+        default="trust",
+        description="Merge conflict policy: 'trust' ranks members by source trust, then freshness; "
+        "'fresh' by snapshot date first.",
+    )
+    score_weights: dict[str, float] = Field(
+        default_factory=dict,
+        description='Lead score weights overriding the defaults (JSON object, e.g. {"email": 40}); '
+        "components: email, phone, website, opening_hours, completeness, rating, reviews, freshness.",
     )
 
     # --- web service (issue 7) ---------------------------------------------------------------------------
