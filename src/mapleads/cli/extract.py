@@ -115,7 +115,6 @@ def extract_command(
     options.update(_source_options(source, budget=budget, min_confidence=min_confidence))
     if source == "auto":  # a current local index when one covers the query, else the .pbf
         source, options = auto_source(options, place=place, bbox=bbox, near=near, radius=radius, polygon=polygon)
-    options.update(_source_options(budget=budget, min_confidence=min_confidence))
     area = resolve_area(
         get_source(source, **options), place=place, bbox=bbox, near=near, radius=radius, polygon=polygon
     )
