@@ -24,9 +24,7 @@ POI_KEYS = frozenset({"amenity", "shop", "office", "craft", "tourism", "healthca
 class Extract:
     nodes: list[tuple[int, float, float, dict[str, str], int, object]] = field(default_factory=list)
     ways: list[tuple[int, list[int], dict[str, str], int, object]] = field(default_factory=list)
-    rels: list[tuple[int, list[tuple[str, int, str]], dict[str, str], int, object]] = field(
-        default_factory=list
-    )
+    rels: list[tuple[int, list[tuple[str, int, str]], dict[str, str], int, object]] = field(default_factory=list)
     bounds: list[float] = field(default_factory=lambda: [180.0, 90.0, -180.0, -90.0])
 
 
