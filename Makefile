@@ -5,15 +5,26 @@ UV_VERSION := 0.13.8
 DEMO_PBF := data/demo/helsinki.osm.pbf
 PYTEST_ARGS ?=
 
-.PHONY: install system-deps demo test bench lint format clean
+.PHONY: install web-assets system-deps demo test test-web-postgres bench lint format clean
 
 .venv/bin/uv:
 	python3 -m venv .venv
 	.venv/bin/pip install --quiet uv==$(UV_VERSION)
 
 ## install: create .venv and install the locked dependencies (uv.lock)
-install: .venv/bin/uv
+install: .venv/bin/uv web-assets
 	$(UV) sync --frozen --inexact --quiet
+
+WEB_VENDOR := src/mapleads/web/front/static/vendor
+## web-assets: Leaflet and htmx from the npm registry (package-lock.json), copied into the web app's static files
+web-assets: $(WEB_VENDOR)/.installed
+
+$(WEB_VENDOR)/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf $(WEB_VENDOR) && mkdir -p $(WEB_VENDOR)/htmx
+	cp -r node_modules/leaflet/dist $(WEB_VENDOR)/leaflet
+	cp node_modules/htmx.org/dist/htmx.min.js $(WEB_VENDOR)/htmx/
+	touch $@
 
 ## system-deps: Debian tools the tests and benchmarks compare against or drive (osmium-tool, chromium)
 system-deps:

@@ -186,12 +186,12 @@ class Lead:
         )
 
 
-ROW_COLUMNS: tuple[str, ...] = tuple(Lead(id="", name="", source="", source_id="").to_row().keys())
-
-
 def _json(value: Any) -> str | None:
     return orjson.dumps(value).decode() if value else None
 
 
 def _unjson(text: str | None) -> Any:
     return orjson.loads(text) if text else None
+
+
+ROW_COLUMNS: tuple[str, ...] = tuple(Lead(id="", name="", source="", source_id="").to_row().keys())
