@@ -48,7 +48,8 @@ def make_user(db: None) -> Callable[..., Any]:
 
     from mapleads.web.accounts.models import Profile
 
-    def make(email: str, password: str = "correct horse battery staple") -> Any:
+    def make(email: str, password: str | None = None) -> Any:
+        """No password by default: Argon2 is slow by design and tests log in directly."""
         user = get_user_model().objects.create_user(username=email, email=email, password=password)
         EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
         Profile.objects.create(user=user, name=email.split("@")[0].title(), age_confirmed=13)

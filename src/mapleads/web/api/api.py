@@ -12,7 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Query
+from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError, ValidationError
 
 from mapleads.errors import MapleadsError
@@ -84,9 +84,9 @@ def _spec(payload: JobIn) -> JobSpec:
 
 
 @api.post("/jobs", response={201: JobOut, 400: Error, 422: Error}, tags=["jobs"])
-def create_job(request: HttpRequest, payload: JobIn) -> tuple[int, Job]:
+def create_job(request: HttpRequest, payload: JobIn) -> Status[Job]:
     """Queue a lead job; poll GET /jobs/{id} for its progress."""
-    return 201, services.create_job(request.user, _spec(payload))
+    return Status(201, services.create_job(request.user, _spec(payload)))
 
 
 def _job_cursor(job: Job) -> str:
@@ -128,7 +128,7 @@ def get_job(request: HttpRequest, job_id: UUID) -> Job:
 def cancel_job(request: HttpRequest, job_id: UUID) -> Any:
     job = queries.get_owned_job(request.user, job_id)
     if not services.cancel_job(job):
-        return 409, {"detail": f"the job has already ended ({job.state})"}
+        return Status(409, {"detail": f"the job has already ended ({job.state})"})
     return job
 
 
@@ -136,7 +136,9 @@ def cancel_job(request: HttpRequest, job_id: UUID) -> Any:
 def retry_job(request: HttpRequest, job_id: UUID) -> Any:
     job = queries.get_owned_job(request.user, job_id)
     if not services.retry_job(job):
-        return 409, {"detail": f"only failed or cancelled jobs can be retried (this one is {job.state})"}
+        return Status(
+            409, {"detail": f"only failed or cancelled jobs can be retried (this one is {job.state})"}
+        )
     return job
 
 

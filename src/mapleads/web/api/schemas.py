@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from ninja import Field, Schema
+from pydantic import model_validator
 
 
 class JobIn(Schema):
@@ -20,6 +21,14 @@ class JobIn(Schema):
     enrich: bool = False
     limit: int | None = Field(None, ge=1, le=1_000_000)
     title: str = Field("", max_length=200)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data: Any) -> Any:
+        """All fields have defaults: anything but a JSON object would pass as "all, everywhere"."""
+        if not isinstance(getattr(data, "_obj", data), dict):  # ninja wraps the parsed body in a DjangoGetter
+            raise ValueError("the request body must be a JSON object")
+        return data
 
 
 class JobOut(Schema):
