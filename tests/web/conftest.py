@@ -142,3 +142,13 @@ def make_job(db: None) -> Callable[..., Any]:
         return job
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> Iterator[None]:
+    """allauth counts attempts in the cache; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
