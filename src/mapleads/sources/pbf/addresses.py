@@ -1,0 +1,118 @@
+"""Address completion: a business without `addr:*` tags takes the address of where it stands.
+
+Rules, in order (the first that applies wins; provenance records which):
+1. ``enclosing_building`` — the smallest building or area with an address that contains the business's point.
+2. ``nearest_address`` — the nearest address point (a node with ``addr:housenumber``) within
+   `address_radius_m` metres (setting, default 25 m).
+Only missing parts are filled, and never from a carrier whose street differs from a street the business
+already has: a tagged value is never overwritten.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+
+from mapleads.sources.pbf.scan import KINDS, AddressTuple
+
+M_PER_DEG_LAT = 110_574.0
+M_PER_DEG_LON_EQ = 111_320.0
+PARTS = ("street", "housenumber", "unit", "postcode", "city", "country_code")
+#: a unit (flat, door) belongs to one business, never to its neighbours
+INHERITED = frozenset(PARTS) - {"unit"}
+
+
+@dataclass(slots=True)
+class Completion:
+    address: AddressTuple
+    rule: str
+    ref: str
+    distance_m: float = 0.0
+
+
+def needs_completion(addr: AddressTuple) -> bool:
+    street, number, _unit, postcode, city, _country = addr
+    return not (street and number and (postcode or city))
+
+
+def project(lons: np.ndarray, lats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Metres on a local equirectangular plane: exact enough for distances of tens of metres."""
+    return lons * M_PER_DEG_LON_EQ * np.cos(np.radians(lats)), lats * M_PER_DEG_LAT
+
+
+def complete(
+    lons: np.ndarray,
+    lats: np.ndarray,
+    own: list[AddressTuple],
+    area_geoms: np.ndarray,
+    area_addrs: list[AddressTuple],
+    area_refs: list[tuple[int, int]],
+    point_lons: np.ndarray,
+    point_lats: np.ndarray,
+    point_addrs: list[AddressTuple],
+    point_refs: list[tuple[int, int]],
+    radius_m: float,
+) -> dict[int, Completion]:
+    """Completions by candidate index, for the candidates whose own address is incomplete."""
+    todo = np.array([i for i, a in enumerate(own) if needs_completion(a)], dtype=np.int64)
+    found: dict[int, Completion] = {}
+    if len(todo) == 0:
+        return found
+    if len(area_geoms):
+        tree = shapely.STRtree(area_geoms)
+        pts = shapely.points(lons[todo], lats[todo])
+        pairs = tree.query(pts, predicate="within")
+        areas = shapely.area(area_geoms)
+        best: dict[int, int] = {}
+        for qi, ti in zip(pairs[0].tolist(), pairs[1].tolist(), strict=True):
+            cand = int(todo[qi])
+            if not _compatible(own[cand], area_addrs[ti]):
+                continue
+            if cand not in best or areas[ti] < areas[best[cand]]:
+                best[cand] = ti
+        for cand, ti in best.items():
+            kind, osm_id = area_refs[ti]
+            found[cand] = Completion(area_addrs[ti], "enclosing_building", f"{KINDS[kind]}/{osm_id}")
+    rest = np.array([i for i in todo.tolist() if i not in found], dtype=np.int64)
+    if len(rest) and len(point_lons):
+        px, py = project(point_lons, point_lats)
+        tree = shapely.STRtree(shapely.points(px, py))
+        qx, qy = project(lons[rest], lats[rest])
+        (qi_arr, ti_arr), dist = tree.query_nearest(
+            shapely.points(qx, qy), max_distance=radius_m, return_distance=True, all_matches=False
+        )
+        for qi, ti, d in zip(qi_arr.tolist(), ti_arr.tolist(), dist.tolist(), strict=True):
+            cand = int(rest[qi])
+            if cand in found or not _compatible(own[cand], point_addrs[ti]):
+                continue
+            kind, osm_id = point_refs[ti]
+            found[cand] = Completion(
+                point_addrs[ti], "nearest_address", f"{KINDS[kind]}/{osm_id}", round(float(d), 1)
+            )
+    return found
+
+
+def _compatible(own: AddressTuple, other: AddressTuple) -> bool:
+    """A carrier may complete an address only if it agrees with what the business already says."""
+    if not other[1]:
+        return False
+    if own[0] and other[0] and _fold(own[0]) != _fold(other[0]):
+        return False
+    return not (own[1] and other[1] and own[1].strip().lower() != other[1].strip().lower())
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def merge(own: AddressTuple, completion: AddressTuple) -> tuple[AddressTuple, list[str]]:
+    """Own parts kept, missing parts filled; returns the filled part names too."""
+    filled: list[str] = []
+    merged = list(own)
+    for i, part in enumerate(PARTS):
+        if part in INHERITED and not merged[i] and completion[i]:
+            merged[i] = completion[i]
+            filled.append(part)
+    return (merged[0], merged[1], merged[2], merged[3], merged[4], merged[5]), filled

@@ -1,0 +1,201 @@
+"""The streaming pass over a .pbf file that collects business candidates and address carriers.
+
+Memory model: libosmium keeps one node-location index (setting `node_locations`; `flex_mem` switches from a
+sparse to a dense array as the file grows, a `*_file_array` keeps it on disk) so way geometries can be built;
+Python holds only the candidates: named business objects (their tags and a WKB geometry) and address carriers
+(a few strings and coordinates each). Everything else streams past in C++, filtered by libosmium's KeyFilter,
+and is never turned into a Python object. Nothing is loaded whole into RAM.
+
+Ways arrive after nodes and relations after ways, so multipolygon relations (a few per city) need their member
+ways from one extra ways-only pass, whose node coordinates come from the location index of the first pass.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import osmium
+from osmium.filter import IdFilter, KeyFilter
+
+from mapleads.settings import get_settings
+from mapleads.sources.base import Progress
+from mapleads.sources.pbf.reader import READ_ERRORS, corrupt, opened, osm_file
+from mapleads.taxonomy import BUSINESS_KEYS, Taxonomy
+
+NODE, WAY, RELATION = 0, 1, 2
+KINDS = ("node", "way", "relation")
+AREA_RELATION_TYPES = frozenset({"multipolygon", "boundary"})
+
+#: (street, housenumber, unit, postcode, city, country)
+AddressTuple = tuple[str | None, str | None, str | None, str | None, str | None, str | None]
+
+
+@dataclass(slots=True)
+class Candidate:
+    kind: int
+    osm_id: int
+    tags: dict[str, str]
+    categories: list[str]
+    lon: float | None = None  # nodes only; ways/relations get a point from their geometry
+    lat: float | None = None
+    wkb: bytes | None = None  # ways: the way as a WKB linestring
+    members: list[tuple[int, str]] | None = None  # relations: (way id, role)
+
+
+@dataclass(slots=True)
+class AddressCarrier:
+    kind: int
+    osm_id: int
+    address: AddressTuple
+    lon: float | None = None
+    lat: float | None = None
+    wkb: bytes | None = None
+    members: list[tuple[int, str]] | None = None
+
+
+@dataclass(slots=True)
+class ScanResult:
+    candidates: list[Candidate] = field(default_factory=list)
+    address_points: list[AddressCarrier] = field(default_factory=list)
+    address_areas: list[AddressCarrier] = field(default_factory=list)
+    countries: Counter[str] = field(default_factory=Counter)
+    latest: str | None = None
+    #: way id -> WKB linestring, for relation members (filled by the second pass)
+    member_ways: dict[int, bytes] = field(default_factory=dict)
+
+
+def address_tuple(tags: Mapping[str, str]) -> AddressTuple:
+    return (
+        tags.get("addr:street") or tags.get("addr:place"),
+        tags.get("addr:housenumber"),
+        tags.get("addr:unit"),
+        tags.get("addr:postcode"),
+        tags.get("addr:city"),
+        (tags.get("addr:country") or "").upper() or None,
+    )
+
+
+def _way_wkb(factory: osmium.geom.WKBFactory, way: osmium.osm.Way) -> bytes | None:
+    """The way as WKB; ways cut at the extract's edge keep the nodes that are there."""
+    try:
+        return bytes.fromhex(factory.create_linestring(way))
+    except READ_ERRORS:
+        coords = [(n.lon, n.lat) for n in way.nodes if n.location.valid()]
+        if len(coords) < 2:
+            return None
+        import shapely
+
+        return shapely.to_wkb(shapely.LineString(coords))  # type: ignore[no-any-return]
+
+
+def scan(
+    path: Path,
+    taxonomy: Taxonomy,
+    categories: Iterable[str] | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+    progress: Progress | None = None,
+) -> ScanResult:
+    """One pass over the file (plus a ways-only pass when multipolygon candidates need their members).
+
+    `categories` (our keys) and `bbox` (W, S, E, N) narrow the candidates early; address carriers are kept
+    whatever the category, since any business may need its neighbour's address.
+    """
+    wanted = set(categories) if categories is not None else None
+    result = ScanResult()
+    factory = osmium.geom.WKBFactory()
+    is_business = taxonomy.is_business
+    categorize = taxonomy.categorize
+    w, s, e, n = bbox if bbox else (-180.0, -90.0, 180.0, 90.0)
+    # a margin so address carriers just outside the area can still complete addresses inside it
+    mw, ms, me, mn = (w - 0.001, s - 0.001, e + 0.001, n + 0.001) if bbox else (w, s, e, n)
+    latest = None
+    storage = get_settings().node_locations
+    relation_ways: set[int] = set()
+    with opened(path, progress) as name:
+        fp = (
+            osmium.FileProcessor(osm_file(name))
+            .with_locations(storage)
+            .with_filter(KeyFilter(*BUSINESS_KEYS, "addr:housenumber"))
+        )
+        try:
+            for obj in fp:
+                tags = obj.tags
+                has_address = "addr:housenumber" in tags
+                is_candidate = "name" in tags and is_business(tags)
+                cats: list[str] = []
+                if is_candidate:
+                    cats = categorize(tags)
+                    if wanted is not None and not wanted.intersection(cats):
+                        is_candidate = False
+                if not (is_candidate or has_address):
+                    continue
+                if obj.is_node():
+                    loc = obj.location
+                    if not loc.valid():
+                        continue
+                    lon, lat = loc.lon, loc.lat
+                    if not (mw <= lon <= me and ms <= lat <= mn):
+                        continue
+                    if has_address:
+                        result.address_points.append(
+                            AddressCarrier(NODE, obj.id, address_tuple(tags), lon=lon, lat=lat)
+                        )
+                    if is_candidate and w <= lon <= e and s <= lat <= n:
+                        result.candidates.append(Candidate(NODE, obj.id, dict(tags), cats, lon=lon, lat=lat))
+                elif obj.is_way():
+                    wkb = _way_wkb(factory, obj)
+                    if wkb is None:
+                        continue
+                    if has_address and obj.is_closed():
+                        result.address_areas.append(AddressCarrier(WAY, obj.id, address_tuple(tags), wkb=wkb))
+                    if is_candidate:
+                        result.candidates.append(Candidate(WAY, obj.id, dict(tags), cats, wkb=wkb))
+                else:
+                    if tags.get("type") not in AREA_RELATION_TYPES:
+                        continue
+                    members = [(m.ref, m.role) for m in obj.members if m.type == "w"]
+                    if not members:
+                        continue
+                    relation_ways.update(ref for ref, _ in members)
+                    if has_address:
+                        result.address_areas.append(
+                            AddressCarrier(RELATION, obj.id, address_tuple(tags), members=members)
+                        )
+                    if is_candidate:
+                        result.candidates.append(Candidate(RELATION, obj.id, dict(tags), cats, members=members))
+                if has_address and (country := tags.get("addr:country")):
+                    result.countries[country.upper()] += 1
+                if is_candidate and (latest is None or obj.timestamp > latest):
+                    latest = obj.timestamp
+        except READ_ERRORS as exc:
+            raise corrupt(path, exc) from None
+        if relation_ways:
+            result.member_ways = _member_ways(path, relation_ways, fp.node_location_storage)
+    result.latest = latest.date().isoformat() if latest is not None else None
+    return result
+
+
+def _member_ways(path: Path, way_ids: set[int], locations: object) -> dict[int, bytes]:
+    """Geometries of relation member ways, from a ways-only pass and the first pass's location index."""
+    import shapely
+
+    found: dict[int, bytes] = {}
+    get = locations.get  # type: ignore[attr-defined]
+    try:
+        for way in osmium.FileProcessor(str(path), osmium.osm.WAY).with_filter(IdFilter(way_ids)):
+            coords = []
+            for node in way.nodes:
+                try:
+                    loc = get(node.ref)
+                except (KeyError, *READ_ERRORS):
+                    continue
+                if loc.valid():
+                    coords.append((loc.lon, loc.lat))
+            if len(coords) >= 2:
+                found[way.id] = shapely.to_wkb(shapely.LineString(coords))
+    except READ_ERRORS as exc:
+        raise corrupt(path, exc) from None
+    return found

@@ -1,0 +1,143 @@
+"""`PbfSource`: business leads from a local OpenStreetMap .pbf file, fully offline."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import numpy as np
+
+from mapleads.areas import Area
+from mapleads.lead import Lead, Provenance
+from mapleads.settings import get_settings
+from mapleads.sources.base import Progress, Query
+from mapleads.sources.osm_tags import SOURCE, lead_from_tags
+from mapleads.sources.pbf import addresses, geometry
+from mapleads.sources.pbf.reader import check_pbf, header_timestamp
+from mapleads.sources.pbf.scan import KINDS, NODE, RELATION, WAY, AddressCarrier, ScanResult, address_tuple, scan
+from mapleads.taxonomy import get_taxonomy
+
+
+class PbfSource:
+    name = "pbf"
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        if path is None:
+            from mapleads.errors import InputError
+
+            raise InputError("the pbf source needs a file: --from FILE.osm.pbf")
+        self.path = check_pbf(path)
+
+    def resolve_place(self, name: str) -> Area:
+        from mapleads.sources.pbf.places import PlaceCatalog
+
+        return PlaceCatalog.for_file(self.path).resolve(name)
+
+    def leads(self, query: Query, progress: Progress | None = None) -> Iterator[Lead]:
+        taxonomy = get_taxonomy()
+        bounds = query.area.bounds if query.area is not None else None
+        result = scan(self.path, taxonomy, query.categories, bounds, progress)
+        snapshot = header_timestamp(self.path) or result.latest
+        yield from build_leads(result, query.area, snapshot)
+
+
+def _points(result: ScanResult) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """A point per candidate (node location or a point inside the shape); `dropped` lists unplaceable ones."""
+    cands = result.candidates
+    lons = np.full(len(cands), np.nan)
+    lats = np.full(len(cands), np.nan)
+    way_idx = [i for i, c in enumerate(cands) if c.kind == WAY]
+    for i, c in enumerate(cands):
+        if c.kind == NODE:
+            lons[i], lats[i] = c.lon, c.lat
+    if way_idx:
+        shapes = geometry.areas_from_wkb([cands[i].wkb for i in way_idx])  # type: ignore[misc]
+        lons[way_idx], lats[way_idx] = geometry.representative_points(shapes)
+    for i, c in enumerate(cands):
+        if c.kind == RELATION and c.members:
+            shape, _complete = geometry.multipolygon(c.members, result.member_ways)
+            if shape is not None:
+                x, y = geometry.representative_points(np.array([shape], dtype=object))
+                lons[i], lats[i] = x[0], y[0]
+            elif (pt := geometry.line_points(c.members, result.member_ways)) is not None:
+                lons[i], lats[i] = pt
+    dropped = np.flatnonzero(np.isnan(lons)).tolist()
+    return lons, lats, dropped
+
+
+def _address_areas(result: ScanResult) -> tuple[np.ndarray, list[AddressCarrier]]:
+    ways = [a for a in result.address_areas if a.kind == WAY]
+    shapes = list(geometry.areas_from_wkb([a.wkb for a in ways])) if ways else []  # type: ignore[misc]
+    carriers = list(ways)
+    for a in result.address_areas:
+        if a.kind == RELATION and a.members:
+            shape, _ = geometry.multipolygon(a.members, result.member_ways)
+            if shape is not None:
+                shapes.append(shape)
+                carriers.append(a)
+    arr = np.array(shapes, dtype=object)
+    if len(arr):
+        import shapely
+
+        keep = shapely.get_type_id(arr) >= 3
+        arr = arr[keep]
+        carriers = [c for c, k in zip(carriers, keep.tolist(), strict=True) if k]
+    return arr, carriers
+
+
+def build_leads(result: ScanResult, area: Area | None, snapshot: str | None) -> Iterator[Lead]:
+    """Place, clip, complete and convert the scan's candidates into `Lead`s."""
+    settings = get_settings()
+    lons, lats, _dropped = _points(result)
+    placed = ~np.isnan(lons)
+    keep = placed.copy()
+    if area is not None and placed.any():
+        idx = np.flatnonzero(placed)
+        keep[idx] = area.mask(lons[idx], lats[idx])
+    chosen = np.flatnonzero(keep)
+    cands = [result.candidates[i] for i in chosen.tolist()]
+    c_lons, c_lats = lons[chosen], lats[chosen]
+    own = [address_tuple(c.tags) for c in cands]
+    area_geoms, area_carriers = _address_areas(result)
+    pts = result.address_points
+    completions = addresses.complete(
+        c_lons,
+        c_lats,
+        own,
+        area_geoms,
+        [a.address for a in area_carriers],
+        [(a.kind, a.osm_id) for a in area_carriers],
+        np.array([p.lon for p in pts], dtype=float),
+        np.array([p.lat for p in pts], dtype=float),
+        [p.address for p in pts],
+        [(p.kind, p.osm_id) for p in pts],
+        settings.address_radius_m,
+    )
+    country = result.countries.most_common(1)[0][0] if result.countries else settings.default_country
+    for i, cand in enumerate(cands):
+        kind = KINDS[cand.kind]
+        lead = lead_from_tags(
+            kind,
+            cand.osm_id,
+            cand.tags,
+            round(float(c_lats[i]), 7),
+            round(float(c_lons[i]), 7),
+            categories=cand.categories,
+            snapshot_date=snapshot,
+        )
+        if cand.kind != NODE:
+            lead.provenance["location"] = Provenance(SOURCE, lead.source_id, "point_inside_shape")
+        done = completions.get(i)
+        if done is not None:
+            merged, filled = addresses.merge(own[i], done.address)
+            for part, value in zip(addresses.PARTS, merged, strict=True):
+                setattr(lead.address, part, value)
+            ref = done.ref if not done.distance_m else f"{done.ref} ({done.distance_m:g} m)"
+            for part in filled:
+                lead.provenance[f"address.{part}"] = Provenance(SOURCE, ref, done.rule)
+            if filled:
+                lead.extra["address_inferred"] = done.rule
+        if not lead.address.country_code and country:
+            lead.address.country_code = country
+            lead.provenance["address.country_code"] = Provenance(SOURCE, "addr:country of the file", "file_majority")
+        yield lead
