@@ -16,10 +16,17 @@ def main(names: list[str]) -> int:
     scripts = sorted(HERE.glob("bench_*.py"))
     if names:
         scripts = [s for s in scripts if s.stem.removeprefix("bench_") in names]
+    status = 0
     for script in scripts:
         print(f"\n=== {script.stem} ===", flush=True)
-        runpy.run_path(str(script), run_name="__main__")
-    return 0
+        sys.path.insert(0, str(HERE))
+        try:
+            runpy.run_path(str(script), run_name="__main__")
+        except SystemExit as exc:
+            if exc.code not in (0, None):
+                print(f"{script.stem} failed: {exc.code}")
+                status = 1
+    return status
 
 
 if __name__ == "__main__":

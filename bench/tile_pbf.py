@@ -81,21 +81,36 @@ def main(argv: list[str]) -> int:
             ox, oy = (k % cols) * dx, (k // cols) * dy
             for oid, lon, lat, tags, version, ts in ex.nodes:
                 writer.add_node(
-                    Node(id=new_id("n", oid, k), location=(lon + ox, lat + oy), tags=tags_for(tags, k),
-                         version=version, timestamp=ts)
+                    Node(
+                        id=new_id("n", oid, k),
+                        location=(lon + ox, lat + oy),
+                        tags=tags_for(tags, k),
+                        version=version,
+                        timestamp=ts,
+                    )
                 )
         for k in range(copies):
             for oid, refs, tags, version, ts in ex.ways:
                 writer.add_way(
-                    Way(id=new_id("w", oid, k), nodes=[new_id("n", r, k) for r in refs], tags=tags_for(tags, k),
-                        version=version, timestamp=ts)
+                    Way(
+                        id=new_id("w", oid, k),
+                        nodes=[new_id("n", r, k) for r in refs],
+                        tags=tags_for(tags, k),
+                        version=version,
+                        timestamp=ts,
+                    )
                 )
         for k in range(copies):
             for oid, members, tags, version, ts in ex.rels:
                 mems = [(t, new_id(t, r, k), role) for t, r, role in members]
                 writer.add_relation(
-                    Relation(id=new_id("r", oid, k), members=mems, tags=tags_for(tags, k), version=version,
-                             timestamp=ts)
+                    Relation(
+                        id=new_id("r", oid, k),
+                        members=mems,
+                        tags=tags_for(tags, k),
+                        version=version,
+                        timestamp=ts,
+                    )
                 )
     finally:
         writer.close()

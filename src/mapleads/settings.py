@@ -51,8 +51,7 @@ class Settings(BaseSettings):
     )
     default_country: str | None = Field(
         default=None,
-        description="ISO country code used to parse phone numbers when a lead has none (else guessed from "
-        "the data).",
+        description="ISO country code used to parse phone numbers when a lead has none (else guessed from the data).",
     )
 
     # --- OpenStreetMap .pbf source (issue 2) -------------------------------------------------------------
@@ -89,10 +88,12 @@ class Settings(BaseSettings):
     # --- website enrichment (issue 5) --------------------------------------------------------------------
     crawl_concurrency: int = Field(default=64, description="Sites crawled at once (one request per host).")
     crawl_max_delay: float = Field(
-        default=10.0, description="Largest robots.txt Crawl-delay honoured (seconds); slower sites are skipped."
+        default=10.0,
+        description="Largest robots.txt Crawl-delay honoured (seconds); slower sites are skipped.",
     )
     keep_personal_emails: bool = Field(
-        default=False, description="Export personal (non-role) email addresses; off because they are personal data."
+        default=False,
+        description="Export personal (non-role) email addresses; off because they are personal data.",
     )
 
     # --- resolution (issue 6) ----------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from mapleads.errors import MapleadsError
 
@@ -23,6 +24,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 err = Console(stderr=True)
+
+
+@app.callback()
+def _root() -> None:
+    """MapLeadExtractor: business leads from map data."""
 
 
 def _register_all() -> None:
@@ -38,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         app(args=argv, standalone_mode=False)
     except MapleadsError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
         return 1
     except KeyboardInterrupt:
         err.print("[red]interrupted[/red]")

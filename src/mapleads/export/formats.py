@@ -9,9 +9,6 @@ from pathlib import Path
 from typing import IO, Any
 
 import orjson
-import pyarrow as pa
-import pyarrow.parquet as pq
-import xlsxwriter
 
 from mapleads.attribution import credit_for, credits_for
 from mapleads.errors import MapleadsError
@@ -111,6 +108,8 @@ def _write_csv(leads: Iterator[Lead], path: Path, columns: list[str], _: bool, b
 
 
 def _write_xlsx(leads: Iterator[Lead], path: Path, columns: list[str], _: bool, __: bool, meta: MetaFn) -> int:
+    import xlsxwriter  # imported on use: it is slow to import and most runs write another format
+
     book = xlsxwriter.Workbook(
         str(path),
         {
@@ -143,12 +142,12 @@ def _write_xlsx(leads: Iterator[Lead], path: Path, columns: list[str], _: bool, 
     return n
 
 
-def _json_record(lead: Lead, columns: list[str], flat: bool) -> dict[str, Any]:
+def _json_record(lead: Lead, columns: list[str], flat: bool) -> bytes:
+    """One lead as a JSON object: flat columns with --fields, else the whole nested record plus attribution."""
     if flat:
-        return flat_row(lead, columns)
-    record = lead.to_dict()
-    record[ATTRIBUTION_COLUMN] = credit_for(lead.source)
-    return record
+        return orjson.dumps(flat_row(lead, columns))
+    credit = orjson.dumps(credit_for(lead.source))
+    return lead.to_json()[:-1] + b',"' + ATTRIBUTION_COLUMN.encode() + b'":' + credit + b"}"
 
 
 def _write_json(leads: Iterator[Lead], path: Path, columns: list[str], flat: bool, _: bool, meta: MetaFn) -> int:
@@ -158,7 +157,7 @@ def _write_json(leads: Iterator[Lead], path: Path, columns: list[str], flat: boo
         for lead in leads:
             if n:
                 fh.write(b",\n")
-            fh.write(orjson.dumps(_json_record(lead, columns, flat)))
+            fh.write(_json_record(lead, columns, flat))
             n += 1
         fh.write(b'\n], "metadata": ' + orjson.dumps({**meta(), "count": n}) + b"}\n")
     return n
@@ -168,7 +167,7 @@ def _write_ndjson(leads: Iterator[Lead], path: Path, columns: list[str], flat: b
     n = 0
     with open(path, "wb") as fh:
         for lead in leads:
-            fh.write(orjson.dumps(_json_record(lead, columns, flat)) + b"\n")
+            fh.write(_json_record(lead, columns, flat) + b"\n")
             n += 1
     return n
 
@@ -179,22 +178,24 @@ def _write_geojson(leads: Iterator[Lead], path: Path, columns: list[str], flat: 
     with open(path, "wb") as fh:
         fh.write(b'{"type": "FeatureCollection", "features": [\n')
         for lead in leads:
-            props = _json_record(lead, columns, flat)
             geometry = (
                 {"type": "Point", "coordinates": [round(lead.lon, 7), round(lead.lat, 7)]}
                 if lead.lat is not None and lead.lon is not None
                 else None
             )
-            feature = {"type": "Feature", "id": lead.id, "geometry": geometry, "properties": props}
+            head = orjson.dumps({"type": "Feature", "id": lead.id, "geometry": geometry})
             if n:
                 fh.write(b",\n")
-            fh.write(orjson.dumps(feature))
+            fh.write(head[:-1] + b',"properties":' + _json_record(lead, columns, flat) + b"}")
             n += 1
         fh.write(b'\n], "metadata": ' + orjson.dumps({**meta(), "count": n}) + b"}\n")
     return n
 
 
 def _write_parquet(leads: Iterator[Lead], path: Path, columns: list[str], _: bool, __: bool, meta: MetaFn) -> int:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     schema = pa.schema([(c, pa.float64() if c in _FLOAT_COLUMNS else pa.string()) for c in columns])
     n = 0
     batch: list[dict[str, Any]] = []

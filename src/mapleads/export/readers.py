@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-import pyarrow.parquet as pq
 
 from mapleads.export.formats import ATTRIBUTION_COLUMN, ExportError, format_for, open_text
 from mapleads.lead import Lead
@@ -107,6 +106,8 @@ def _geojson(path: Path) -> tuple[list[str], Iterator[dict[str, Any]]]:
 
 
 def _parquet(path: Path) -> tuple[list[str], Iterator[dict[str, Any]]]:
+    import pyarrow.parquet as pq
+
     pf = pq.ParquetFile(path)
 
     def rows() -> Iterator[dict[str, Any]]:

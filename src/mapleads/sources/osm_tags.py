@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from mapleads.lead import Address, Lead, Provenance
+from mapleads.normalize import split_phones
 from mapleads.taxonomy import get_taxonomy
 
 SOURCE = "osm"
@@ -61,14 +62,6 @@ def address_from_tags(tags: Mapping[str, str]) -> tuple[Address, dict[str, str]]
     return address, refs
 
 
-def _first(tags: Mapping[str, str], keys: tuple[str, ...]) -> tuple[str | None, str | None]:
-    for key in keys:
-        value = tags.get(key)
-        if value:
-            return value.strip(), key
-    return None, None
-
-
 def _social_url(network: str, value: str) -> str:
     value = value.strip()
     if value.startswith(("http://", "https://")):
@@ -76,6 +69,12 @@ def _social_url(network: str, value: str) -> str:
     if "." in value.split("/")[0]:  # "facebook.com/foo"
         return "https://" + value
     return SOCIAL_BASE[network] + value.lstrip("@")
+
+
+#: every tag key the mapping reads, so one set intersection tells which of them an object has
+_CONTACT_KEYS = frozenset(
+    (*PHONE_TAGS, *WEBSITE_TAGS, *EMAIL_TAGS, *(k for keys in SOCIAL_TAGS.values() for k in keys))
+)
 
 
 def lead_from_tags(
@@ -89,52 +88,52 @@ def lead_from_tags(
     snapshot_date: str | None = None,
     source: str = SOURCE,
 ) -> Lead:
-    """A `Lead` for one OSM object; ``tags`` may be any mapping (a dict or pyosmium's TagList)."""
-    tag_dict = dict(tags)
+    """A `Lead` for one OSM object; ``tags`` may be any mapping (a dict or pyosmium's TagList).
+
+    Runs once per business on files with millions of them, hence the set intersection instead of probing
+    every contact key.
+    """
+    tag_dict = tags if isinstance(tags, dict) else dict(tags)
     ref = f"{kind}/{osm_id}"
-    prov: dict[str, Provenance] = {}
-
-    def note(field: str, tag: str) -> None:
-        prov[field] = Provenance(source, f"{ref}#{tag}")
-
-    name = tag_dict.get("name", "").strip()
-    note("name", "name")
+    prov: dict[str, Provenance] = {"name": Provenance(source, f"{ref}#name")}
     address, addr_refs = address_from_tags(tag_dict)
     for part, tag in addr_refs.items():
-        note(f"address.{part}", tag)
+        prov[f"address.{part}"] = Provenance(source, f"{ref}#{tag}")
     phones_raw: list[str] = []
-    for key in PHONE_TAGS:
-        value = tag_dict.get(key)
-        if value:
-            from mapleads.normalize import split_phones
-
-            phones_raw.extend(p for p in split_phones(value) if p not in phones_raw)
-            prov.setdefault("phones", Provenance(source, f"{ref}#{key}"))
-    website, website_tag = _first(tag_dict, WEBSITE_TAGS)
-    if website_tag:
-        note("website", website_tag)
     emails: list[str] = []
-    for key in EMAIL_TAGS:
-        value = tag_dict.get(key)
-        if value:
-            emails.extend(e.strip() for e in value.split(";") if e.strip() and e.strip() not in emails)
-            prov.setdefault("emails", Provenance(source, f"{ref}#{key}"))
     socials: dict[str, str] = {}
-    for network, keys in SOCIAL_TAGS.items():
-        value, tag = _first(tag_dict, keys)
-        if value and tag:
-            socials[network] = _social_url(network, value)
-            note(f"socials.{network}", tag)
+    website = None
+    present = _CONTACT_KEYS.intersection(tag_dict)
+    if present:
+        for key in PHONE_TAGS:
+            if key in present:
+                phones_raw.extend(p for p in split_phones(tag_dict[key]) if p not in phones_raw)
+                prov.setdefault("phones", Provenance(source, f"{ref}#{key}"))
+        for key in WEBSITE_TAGS:
+            if key in present and tag_dict[key].strip():
+                website = tag_dict[key].strip()
+                prov["website"] = Provenance(source, f"{ref}#{key}")
+                break
+        for key in EMAIL_TAGS:
+            if key in present:
+                emails.extend(e.strip() for e in tag_dict[key].split(";") if e.strip() and e.strip() not in emails)
+                prov.setdefault("emails", Provenance(source, f"{ref}#{key}"))
+        for network, keys in SOCIAL_TAGS.items():
+            for key in keys:
+                if key in present and tag_dict[key].strip():
+                    socials[network] = _social_url(network, tag_dict[key])
+                    prov[f"socials.{network}"] = Provenance(source, f"{ref}#{key}")
+                    break
     opening_hours = tag_dict.get("opening_hours")
     if opening_hours:
-        note("opening_hours", "opening_hours")
+        prov["opening_hours"] = Provenance(source, f"{ref}#opening_hours")
     if categories is None:
         categories = get_taxonomy().categorize(tag_dict)
     if categories:
         prov["categories"] = Provenance(source, ref, "taxonomy")
     return Lead(
-        id=osm_lead_id(kind, osm_id),
-        name=name,
+        id=f"osm:{KIND_LETTER[kind]}{osm_id}",
+        name=tag_dict.get("name", "").strip(),
         source=source,
         source_id=ref,
         lat=lat,

@@ -59,7 +59,11 @@ class Taxonomy:
         for cat in categories:
             for alt in cat.osm:
                 self._by_tag.setdefault(alt[0], []).append((cat.key, alt[1:]))
+        # exact words first, so a derived singular ("carrelages" -> "carrelage") never shadows a real synonym
         self._words: dict[str, str] = {}
+        for cat in categories:
+            for word in cat.words():
+                self._words.setdefault(fold(word), cat.key)
         for cat in categories:
             for word in cat.words():
                 for form in _word_forms(fold(word)):

@@ -88,9 +88,7 @@ def complete(
             if cand in found or not _compatible(own[cand], point_addrs[ti]):
                 continue
             kind, osm_id = point_refs[ti]
-            found[cand] = Completion(
-                point_addrs[ti], "nearest_address", f"{KINDS[kind]}/{osm_id}", round(float(d), 1)
-            )
+            found[cand] = Completion(point_addrs[ti], "nearest_address", f"{KINDS[kind]}/{osm_id}", round(float(d), 1))
     return found
 
 

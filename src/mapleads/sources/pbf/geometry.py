@@ -51,7 +51,8 @@ def multipolygon(members: Sequence[tuple[int, str]], ways: dict[int, bytes]) -> 
 
     Outer and inner rings are assembled separately (untagged roles count as outer) and the inner ones cut out.
     """
-    outer_lines, inner_lines = [], []
+    outer_lines: list[BaseGeometry] = []
+    inner_lines: list[BaseGeometry] = []
     missing = False
     for ref, role in members:
         wkb = ways.get(ref)

@@ -1,15 +1,12 @@
 """Opening .pbf files: clear errors for bad files, and byte-accurate progress for long reads.
 
-pyosmium reads from a path and does not report how far it is, so when progress is wanted the file is fed to it
-through a pipe by a thread that counts bytes. libosmium reads sequentially, so this costs one memory copy.
+pyosmium reads from a path and does not report how far it is; `ReadPosition` asks the kernel instead.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import osmium
@@ -18,7 +15,6 @@ from mapleads.errors import InputError
 from mapleads.sources.base import Progress
 
 PBF_MAGIC = b"\x00\x00\x00"  # a BlobHeader length < 2**24 starts with zero bytes
-_CHUNK = 1 << 20
 READ_ERRORS = (RuntimeError, ValueError, osmium.InvalidLocationError)
 
 
@@ -46,36 +42,41 @@ def corrupt(path: Path, exc: BaseException) -> InputError:
     return InputError(f"{path} is corrupt or truncated ({reason})")
 
 
-@contextlib.contextmanager
-def opened(path: Path, progress: Progress | None) -> Iterator[str]:
-    """A name pyosmium can open: the path itself, or a pipe that reports bytes read to `progress`."""
-    if progress is None:
-        yield str(path)
-        return
-    total = path.stat().st_size
-    read_fd, write_fd = os.pipe()
-    stop = threading.Event()
+class ReadPosition:
+    """How far libosmium has read a file, from the kernel's view of its open descriptor (Linux /proc).
 
-    def feed() -> None:
-        done = 0
-        try:
-            with open(path, "rb") as src, os.fdopen(write_fd, "wb") as sink:
-                while not stop.is_set() and (chunk := src.read(_CHUNK)):
-                    sink.write(chunk)
-                    done += len(chunk)
-                    progress(done, total)
-        except (BrokenPipeError, OSError):
-            pass
+    pyosmium does not report progress; asking the kernel costs nothing on the hot path and needs no copy.
+    Where /proc is missing, progress simply stays unknown.
+    """
 
-    thread = threading.Thread(target=feed, name="pbf-feed", daemon=True)
-    thread.start()
-    try:
-        yield f"/dev/fd/{read_fd}"
-    finally:
-        stop.set()
+    def __init__(self, path: Path, progress: Progress | None) -> None:
+        self.path = str(path.resolve())
+        self.total = path.stat().st_size
+        self.progress = progress
+        self._fdinfo: str | None = None
+
+    def _find(self) -> str | None:
         with contextlib.suppress(OSError):
-            os.close(read_fd)
-        thread.join(timeout=5)
+            for fd in os.listdir("/proc/self/fd"):
+                with contextlib.suppress(OSError):
+                    if os.readlink(f"/proc/self/fd/{fd}") == self.path:
+                        return f"/proc/self/fdinfo/{fd}"
+        return None
+
+    def report(self) -> None:
+        if self.progress is None:
+            return
+        if self._fdinfo is None:
+            self._fdinfo = self._find()
+        done = 0
+        if self._fdinfo is not None:
+            with contextlib.suppress(OSError, ValueError), open(self._fdinfo) as fh:
+                done = int(fh.readline().split()[1])
+        self.progress(min(done, self.total), self.total)
+
+    def finish(self) -> None:
+        if self.progress is not None:
+            self.progress(self.total, self.total)
 
 
 def osm_file(name: str) -> osmium.io.File:

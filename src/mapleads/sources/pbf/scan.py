@@ -16,13 +16,14 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import osmium
-from osmium.filter import IdFilter, KeyFilter
+from osmium.filter import GeoInterfaceFilter, IdFilter, KeyFilter
 
 from mapleads.settings import get_settings
 from mapleads.sources.base import Progress
-from mapleads.sources.pbf.reader import READ_ERRORS, corrupt, opened, osm_file
+from mapleads.sources.pbf.reader import READ_ERRORS, ReadPosition, corrupt
 from mapleads.taxonomy import BUSINESS_KEYS, Taxonomy
 
 NODE, WAY, RELATION = 0, 1, 2
@@ -78,6 +79,15 @@ def address_tuple(tags: Mapping[str, str]) -> AddressTuple:
     )
 
 
+F = TypeVar("F", bound=osmium.BaseFilter)
+
+
+def only_for(filt: F, entities: osmium.osm.osm_entity_bits) -> F:
+    """The filter, applied to these entity types only (others pass it untouched)."""
+    filt.enable_for(entities)
+    return filt
+
+
 def _way_wkb(factory: osmium.geom.WKBFactory, way: osmium.osm.Way) -> bytes | None:
     """The way as WKB; ways cut at the extract's edge keep the nodes that are there."""
     try:
@@ -114,66 +124,83 @@ def scan(
     latest = None
     storage = get_settings().node_locations
     relation_ways: set[int] = set()
-    with opened(path, progress) as name:
-        fp = (
-            osmium.FileProcessor(osm_file(name))
-            .with_locations(storage)
-            .with_filter(KeyFilter(*BUSINESS_KEYS, "addr:housenumber"))
-        )
-        try:
-            for obj in fp:
-                tags = obj.tags
-                has_address = "addr:housenumber" in tags
-                is_candidate = "name" in tags and is_business(tags)
-                cats: list[str] = []
-                if is_candidate:
-                    cats = categorize(tags)
-                    if wanted is not None and not wanted.intersection(cats):
-                        is_candidate = False
-                if not (is_candidate or has_address):
+    position = ReadPosition(path, progress)
+    tick = 0
+    fp = (
+        osmium.FileProcessor(str(path))
+        .with_locations(storage)
+        .with_filter(KeyFilter(*BUSINESS_KEYS, "addr:housenumber"))
+        # nodes' tags and coordinates as one dict built in C++: ten times faster than reading a TagList
+        .with_filter(only_for(GeoInterfaceFilter(True), osmium.osm.NODE))
+    )
+    try:
+        for obj in fp:
+            tick += 1
+            if not tick & 0x3FFF:
+                position.report()
+            if isinstance(obj, osmium.osm.Node):
+                feature = obj.__geo_interface__  # type: ignore[attr-defined]  # added by GeoInterfaceFilter
+                tags = feature["properties"]
+                lon, lat = feature["geometry"]["coordinates"]
+                if not (mw <= lon <= me and ms <= lat <= mn):
                     continue
-                if obj.is_node():
-                    loc = obj.location
-                    if not loc.valid():
-                        continue
-                    lon, lat = loc.lon, loc.lat
-                    if not (mw <= lon <= me and ms <= lat <= mn):
-                        continue
-                    if has_address:
-                        result.address_points.append(
-                            AddressCarrier(NODE, obj.id, address_tuple(tags), lon=lon, lat=lat)
-                        )
-                    if is_candidate and w <= lon <= e and s <= lat <= n:
-                        result.candidates.append(Candidate(NODE, obj.id, dict(tags), cats, lon=lon, lat=lat))
-                elif obj.is_way():
-                    wkb = _way_wkb(factory, obj)
-                    if wkb is None:
-                        continue
-                    if has_address and obj.is_closed():
-                        result.address_areas.append(AddressCarrier(WAY, obj.id, address_tuple(tags), wkb=wkb))
-                    if is_candidate:
-                        result.candidates.append(Candidate(WAY, obj.id, dict(tags), cats, wkb=wkb))
-                else:
-                    if tags.get("type") not in AREA_RELATION_TYPES:
-                        continue
-                    members = [(m.ref, m.role) for m in obj.members if m.type == "w"]
-                    if not members:
-                        continue
-                    relation_ways.update(ref for ref, _ in members)
-                    if has_address:
-                        result.address_areas.append(
-                            AddressCarrier(RELATION, obj.id, address_tuple(tags), members=members)
-                        )
-                    if is_candidate:
-                        result.candidates.append(Candidate(RELATION, obj.id, dict(tags), cats, members=members))
-                if has_address and (country := tags.get("addr:country")):
-                    result.countries[country.upper()] += 1
-                if is_candidate and (latest is None or obj.timestamp > latest):
-                    latest = obj.timestamp
-        except READ_ERRORS as exc:
-            raise corrupt(path, exc) from None
-        if relation_ways:
-            result.member_ways = _member_ways(path, relation_ways, fp.node_location_storage)
+                has_address = "addr:housenumber" in tags
+                if has_address:
+                    result.address_points.append(AddressCarrier(NODE, obj.id, address_tuple(tags), lon, lat))
+                if "name" in tags and w <= lon <= e and s <= lat <= n and is_business(tags):
+                    cats = categorize(tags)
+                    if wanted is None or not wanted.isdisjoint(cats):
+                        result.candidates.append(Candidate(NODE, obj.id, tags, cats, lon, lat))
+                        if latest is None or obj.timestamp > latest:
+                            latest = obj.timestamp
+            elif isinstance(obj, osmium.osm.Way):
+                otags = obj.tags
+                has_address = "addr:housenumber" in otags and obj.is_closed()
+                named = "name" in otags
+                if not (has_address or named):
+                    continue
+                tags = dict(otags)
+                way_cats = categorize(tags) if named and is_business(tags) else None
+                if way_cats is not None and wanted is not None and wanted.isdisjoint(way_cats):
+                    way_cats = None
+                if way_cats is None and not has_address:
+                    continue
+                wkb = _way_wkb(factory, obj)
+                if wkb is None:
+                    continue
+                if has_address:
+                    result.address_areas.append(AddressCarrier(WAY, obj.id, address_tuple(tags), wkb=wkb))
+                if way_cats is not None:
+                    result.candidates.append(Candidate(WAY, obj.id, tags, way_cats, wkb=wkb))
+                    if latest is None or obj.timestamp > latest:
+                        latest = obj.timestamp
+            elif isinstance(obj, osmium.osm.Relation):
+                otags = obj.tags
+                if otags.get("type") not in AREA_RELATION_TYPES:
+                    continue
+                tags = dict(otags)
+                has_address = "addr:housenumber" in tags
+                rel_cats = categorize(tags) if "name" in tags and is_business(tags) else None
+                if rel_cats is not None and wanted is not None and wanted.isdisjoint(rel_cats):
+                    rel_cats = None
+                members = [(m.ref, m.role) for m in obj.members if m.type == "w"]
+                if not members or (rel_cats is None and not has_address):
+                    continue
+                relation_ways.update(ref for ref, _ in members)
+                if has_address:
+                    result.address_areas.append(AddressCarrier(RELATION, obj.id, address_tuple(tags), members=members))
+                if rel_cats is not None:
+                    result.candidates.append(Candidate(RELATION, obj.id, tags, rel_cats, members=members))
+                    if latest is None or obj.timestamp > latest:
+                        latest = obj.timestamp
+                continue
+            if has_address and (country := tags.get("addr:country")):
+                result.countries[country.upper()] += 1
+    except READ_ERRORS as exc:
+        raise corrupt(path, exc) from None
+    position.finish()
+    if relation_ways:
+        result.member_ways = _member_ways(path, relation_ways, fp.node_location_storage)
     result.latest = latest.date().isoformat() if latest is not None else None
     return result
 
@@ -186,6 +213,8 @@ def _member_ways(path: Path, way_ids: set[int], locations: object) -> dict[int, 
     get = locations.get  # type: ignore[attr-defined]
     try:
         for way in osmium.FileProcessor(str(path), osmium.osm.WAY).with_filter(IdFilter(way_ids)):
+            if not isinstance(way, osmium.osm.Way):
+                continue
             coords = []
             for node in way.nodes:
                 try:

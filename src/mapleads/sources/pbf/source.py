@@ -14,7 +14,16 @@ from mapleads.sources.base import Progress, Query
 from mapleads.sources.osm_tags import SOURCE, lead_from_tags
 from mapleads.sources.pbf import addresses, geometry
 from mapleads.sources.pbf.reader import check_pbf, header_timestamp
-from mapleads.sources.pbf.scan import KINDS, NODE, RELATION, WAY, AddressCarrier, ScanResult, address_tuple, scan
+from mapleads.sources.pbf.scan import (
+    KINDS,
+    NODE,
+    RELATION,
+    WAY,
+    AddressCarrier,
+    ScanResult,
+    address_tuple,
+    scan,
+)
 from mapleads.taxonomy import get_taxonomy
 
 

@@ -1,0 +1,153 @@
+"""`mapleads extract`: categories in an area → a lead file, with a closing summary."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import chain
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from mapleads.api import extract, resolve_area
+from mapleads.errors import EmptyResultError, MapleadsError
+from mapleads.export import write_leads
+from mapleads.export.formats import check_fields, format_for
+from mapleads.lead import Lead
+from mapleads.sources import get_source
+from mapleads.taxonomy import get_taxonomy
+
+out = Console(stderr=True)
+
+
+class Summary:
+    """Counts for the closing table, gathered while the leads stream to the file."""
+
+    FIELDS = ("phone", "website", "email", "opening hours", "full address")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.have = dict.fromkeys(self.FIELDS, 0)
+
+    def watch(self, leads: Iterator[Lead]) -> Iterator[Lead]:
+        for lead in leads:
+            self.count += 1
+            self.have["phone"] += bool(lead.phones or lead.phones_raw)
+            self.have["website"] += bool(lead.website)
+            self.have["email"] += bool(lead.emails)
+            self.have["opening hours"] += bool(lead.opening_hours)
+            self.have["full address"] += lead.address.is_full
+            yield lead
+
+    def table(self, title: str) -> Table:
+        table = Table(title=title, show_header=True, header_style="bold")
+        table.add_column("leads", justify="right")
+        for name in self.FIELDS:
+            table.add_column(f"with {name}", justify="right")
+        pct = [f"{100 * v / self.count:.0f}%" if self.count else "-" for v in self.have.values()]
+        table.add_row(str(self.count), *pct)
+        return table
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]reading"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=out,
+        transient=True,
+    )
+
+
+def extract_command(
+    what: Annotated[list[str], typer.Argument(help='Categories, in any supported language, or "all".')],
+    source_file: Annotated[
+        Path | None, typer.Option("--from", help="OpenStreetMap .pbf file (or another source's input).")
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Lead file: .csv .xlsx .json .ndjson .geojson .parquet"),
+    ] = None,
+    place: Annotated[str | None, typer.Option("--in", help="A place name found in the data.")] = None,
+    bbox: Annotated[str | None, typer.Option("--bbox", help="W,S,E,N in degrees.")] = None,
+    near: Annotated[str | None, typer.Option("--near", help="LAT,LON centre for --radius.")] = None,
+    radius: Annotated[str | None, typer.Option("--radius", help="Distance from --near, e.g. 500m, 2km.")] = None,
+    polygon: Annotated[Path | None, typer.Option("--polygon", help="GeoJSON (Multi)Polygon file.")] = None,
+    source: Annotated[str, typer.Option("--source", help="pbf | index | overpass | overture | google")] = "pbf",
+    fields: Annotated[str | None, typer.Option("--fields", help="Comma-separated columns to write.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most this many leads.")] = None,
+    bom: Annotated[bool, typer.Option("--bom", help="CSV with a UTF-8 BOM, for Excel.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+) -> None:
+    """Extract business leads: mapleads extract dentist --in Kamppi --from helsinki.osm.pbf -o leads.xlsx"""
+    get_taxonomy().resolve(what)  # unknown words fail before any file is read
+    field_list = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
+    if output is not None:
+        format_for(output)
+        check_fields(field_list)
+    progress = None if quiet else _progress()
+    task = progress.add_task("read", total=None) if progress else None
+
+    def report(done: int, total: int) -> None:
+        if progress is not None and task is not None:
+            progress.update(task, completed=done, total=total or None)
+
+    options = {"path": source_file} if source_file is not None else {}
+    area = resolve_area(
+        get_source(source, **options), place=place, bbox=bbox, near=near, radius=radius, polygon=polygon
+    )
+    if area is not None and not quiet:
+        for note in area.notes:
+            out.print(f"[yellow]note:[/yellow] {escape(note)}", highlight=False)
+    if progress:
+        progress.start()
+    try:
+        leads = extract(
+            what,
+            source=source,
+            path=source_file,
+            area=area,
+            limit=limit,
+            progress=report if progress else None,
+        )
+        first = next(leads, None)
+    finally:
+        if progress:
+            progress.stop()
+    if first is None:
+        raise EmptyResultError("no leads matched: try other categories or a larger area (nothing was written)")
+    summary = Summary()
+    stream = summary.watch(chain([first], leads))
+    if output is None:
+        _preview(stream)
+    else:
+        write_leads(stream, output, fields=field_list, bom=bom, metadata={"query": " ".join(what)})
+    if not quiet:
+        where = place or bbox or (f"{radius or '500m'} around {near}" if near else None) or polygon or "everywhere"
+        out.print(summary.table(f"{' '.join(what)} — {where}"))
+        if output is not None:
+            out.print(f"wrote {summary.count} leads to {output}")
+
+
+def _preview(leads: Iterator[Lead], rows: int = 20) -> None:
+    table = Table(show_header=True, header_style="bold")
+    for col in ("name", "category", "phone", "website", "address"):
+        table.add_column(col, overflow="fold")
+    for i, lead in enumerate(leads):
+        if i < rows:
+            table.add_row(
+                lead.name, lead.category or "", lead.phone or "", lead.website or "", lead.address.formatted()
+            )
+    Console().print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("extract")(extract_command)
+
+
+__all__ = ["MapleadsError", "register"]

@@ -1,0 +1,400 @@
+"""Place names → exact areas, from the file's own administrative boundaries and place objects.
+
+Real extracts cut boundaries at their edge, so a boundary relation often lacks some of its ways. Rules:
+- all rings close → the boundary as it is;
+- some ways are missing but every gap lies at the edge of the data → the boundary is closed along the data's
+  bounding box (the missing part is outside the data, so nothing inside it is lost); the side that is the
+  place is the one holding the place's label / admin_centre / place node;
+- no way is present but the place's own node lies in the data → the data lies inside the place: its whole extent;
+- a gap inside the data → an `AreaError` that says which ways are missing and suggests --bbox / --near;
+- only a place node → an area around it sized by its `place` type, stated in the area's notes.
+Never a silently wrong area: every inference is written to `Area.notes`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import osmium
+import shapely
+from osmium.filter import IdFilter, KeyFilter
+from rapidfuzz import fuzz, process
+from shapely.geometry import box
+from shapely.geometry.base import BaseGeometry
+
+from mapleads.areas import Area, area_from_radius
+from mapleads.errors import AreaError
+from mapleads.settings import get_settings
+from mapleads.sources.pbf.reader import READ_ERRORS, corrupt
+from mapleads.sources.pbf.scan import only_for
+from mapleads.taxonomy.model import fold
+
+CACHE_VERSION = 1
+#: radius (m) assumed around a place node that has no boundary, by its place=* value
+PLACE_RADIUS_M = {
+    "city": 5000, "town": 2500, "borough": 1500, "suburb": 1000, "village": 1000, "quarter": 700,
+    "neighbourhood": 500, "city_block": 150, "hamlet": 300, "isolated_dwelling": 150, "locality": 300,
+    "square": 100, "plot": 100, "island": 1000, "islet": 200,
+}  # fmt: skip
+EDGE_TOLERANCE_DEG = 0.0005  # ~50 m: how close to the data's edge a cut boundary must end
+LABEL_ROLES = frozenset({"label", "admin_centre"})
+
+
+@dataclass(slots=True)
+class Place:
+    name: str
+    ref: str  # "relation/123", "way/45", "node/6"
+    kind: str  # boundary | place
+    names: tuple[str, ...] = ()  # name:xx variants and alt names
+    admin_level: str | None = None
+    place: str | None = None
+    wkb: bytes | None = None  # the area, when one could be built
+    label: tuple[float, float] | None = None  # (lon, lat) of the label/admin_centre/place node
+    complete: bool = True
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def geometry(self) -> BaseGeometry | None:
+        return shapely.from_wkb(self.wkb) if self.wkb else None
+
+    def describe(self) -> str:
+        detail = f"admin_level {self.admin_level}" if self.admin_level else f"place={self.place}"
+        return f'"{self.name}" [{self.ref}, {detail}]'
+
+
+@dataclass(slots=True)
+class _Raw:
+    ref: str
+    tags: dict[str, str]
+    members: list[tuple[int, str]] = field(default_factory=list)
+    label_nodes: list[int] = field(default_factory=list)
+    point: tuple[float, float] | None = None
+
+
+def _names(tags: dict[str, str]) -> tuple[str, ...]:
+    keys = [k for k in tags if k.startswith(("name:", "alt_name", "official_name", "short_name", "loc_name"))]
+    return tuple(dict.fromkeys(tags[k] for k in sorted(keys)))
+
+
+def read_places(path: Path) -> tuple[list[Place], tuple[float, float, float, float] | None]:
+    """All named places of a file and the data's bounding box (W, S, E, N), from two streaming passes."""
+    relations: list[_Raw] = []
+    nodes: dict[int, _Raw] = {}
+    way_places: list[_Raw] = []
+    try:
+        with osmium.io.Reader(str(path), osmium.osm.NOTHING) as reader:
+            hbox = reader.header().box()
+        data_box: tuple[float, float, float, float] | None = None
+        if hbox.valid():
+            data_box = (hbox.bottom_left.lon, hbox.bottom_left.lat, hbox.top_right.lon, hbox.top_right.lat)
+        for obj in osmium.FileProcessor(str(path)).with_filter(KeyFilter("place", "boundary")):
+            tags = obj.tags
+            if "name" not in tags:
+                continue
+            if isinstance(obj, osmium.osm.Node):
+                if "place" in tags and obj.location.valid():
+                    raw = _Raw(f"node/{obj.id}", dict(tags), point=(obj.location.lon, obj.location.lat))
+                    nodes[obj.id] = raw
+            elif isinstance(obj, osmium.osm.Way):
+                if ("place" in tags or tags.get("boundary") == "administrative") and obj.is_closed():
+                    way_places.append(_Raw(f"way/{obj.id}", dict(tags), members=[(obj.id, "outer")]))
+            elif isinstance(obj, osmium.osm.Relation) and (tags.get("boundary") == "administrative" or "place" in tags):
+                members = [(m.ref, m.role) for m in obj.members if m.type == "w"]
+                labels = [m.ref for m in obj.members if m.type == "n" and m.role in LABEL_ROLES]
+                relations.append(_Raw(f"relation/{obj.id}", dict(tags), members, labels))
+        wanted = {ref for r in relations + way_places for ref, _ in r.members}
+        label_ids = {n for r in relations for n in r.label_nodes if n not in nodes}
+        ways, label_points = _way_lines(path, wanted, label_ids)
+    except READ_ERRORS as exc:
+        raise corrupt(path, exc) from None
+    for nid, raw in nodes.items():
+        label_points[nid] = raw.point  # type: ignore[assignment]
+    markers = [(fold(r.tags["name"]), r.point) for r in nodes.values() if r.point is not None]
+    places = [_build(raw, ways, label_points, markers, data_box) for raw in relations + way_places]
+    used_nodes = {n for r in relations for n in r.label_nodes}
+    for nid, raw in nodes.items():
+        places.append(_point_place(raw, nid in used_nodes))
+    return places, data_box
+
+
+def _way_lines(
+    path: Path, way_ids: set[int], node_ids: set[int]
+) -> tuple[dict[int, BaseGeometry], dict[int, tuple[float, float]]]:
+    ways: dict[int, BaseGeometry] = {}
+    points: dict[int, tuple[float, float]] = {}
+    if not way_ids and not node_ids:
+        return ways, points
+    fp = (
+        osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
+        .with_locations(get_settings().node_locations)
+        .with_filter(only_for(IdFilter(way_ids), osmium.osm.WAY))
+        .with_filter(only_for(IdFilter(node_ids), osmium.osm.NODE))
+    )
+    for obj in fp:
+        if isinstance(obj, osmium.osm.Node):
+            points[obj.id] = (obj.location.lon, obj.location.lat)
+            continue
+        if not isinstance(obj, osmium.osm.Way):
+            continue
+        coords = [(n.lon, n.lat) for n in obj.nodes if n.location.valid()]
+        if len(coords) >= 2:
+            ways[obj.id] = shapely.LineString(coords)
+    return ways, points
+
+
+def _point_place(raw: _Raw, is_label: bool) -> Place:
+    tags = raw.tags
+    kind = tags.get("place", "")
+    place = Place(tags["name"], raw.ref, "place", _names(tags), place=kind, label=raw.point)
+    if raw.point is not None:
+        radius = PLACE_RADIUS_M.get(kind, 500)
+        lon, lat = raw.point
+        area = area_from_radius(f"{lat},{lon}", radius)
+        place.wkb = shapely.to_wkb(area.geometry)
+        place.complete = False
+        place.notes.append(
+            f"{place.name} has no boundary in this file: using {radius} m around its place node "
+            f"({raw.ref}, place={kind}); pass --near/--radius or --bbox to choose the area yourself"
+        )
+    place.kind = "label" if is_label else "place"
+    return place
+
+
+def _build(
+    raw: _Raw,
+    ways: dict[int, BaseGeometry],
+    points: dict[int, tuple[float, float]],
+    markers: list[tuple[str, tuple[float, float]]],
+    data_box: tuple[float, float, float, float] | None,
+) -> Place:
+    tags = raw.tags
+    place = Place(
+        tags["name"],
+        raw.ref,
+        "boundary",
+        _names(tags),
+        admin_level=tags.get("admin_level"),
+        place=tags.get("place"),
+    )
+    label = next((points[n] for n in raw.label_nodes if n in points), None)
+    own = fold(place.name)
+    if label is None:  # a place node of the same name marks the inside just as well
+        label = next((pt for name, pt in markers if name == own and (not data_box or _inside(pt, data_box))), None)
+    place.label = label
+    foreign = [pt for name, pt in markers if name != own]
+    if raw.ref.startswith("way/"):
+        return _build_way(place, raw, ways, foreign, data_box)
+    present = [ways[ref] for ref, role in raw.members if ref in ways and role != "inner"]
+    inner = [ways[ref] for ref, role in raw.members if ref in ways and role == "inner"]
+    missing = sum(1 for ref, _ in raw.members if ref not in ways)
+    total = len(raw.members)
+    if not present:
+        if label and data_box and _inside(label, data_box):
+            place.wkb = shapely.to_wkb(box(*data_box))
+            place.complete = False
+            place.notes.append(
+                f"none of the {total} boundary ways of {place.name} ({raw.ref}) is in this file, but its centre "
+                "is: the whole file lies inside it, so the area is the file's extent"
+            )
+        else:
+            place.error = (
+                f"the boundary of {place.name} ({raw.ref}) is not in this file (0 of {total} ways); "
+                "use --bbox or --near/--radius"
+            )
+        return place
+    merged = shapely.line_merge(shapely.union_all(present))
+    polys, dangles, cuts, _invalid = shapely.polygonize_full(shapely.get_parts(merged))
+    rings_closed = dangles.is_empty and cuts.is_empty and not polys.is_empty
+    if rings_closed and not missing:
+        area = shapely.union_all(shapely.get_parts(polys))
+    else:
+        area, why = _close_along_edge(merged, label, foreign, data_box)
+        if area is None:
+            place.error = (
+                f"the boundary of {place.name} ({raw.ref}) is incomplete in this file: {missing} of {total} ways "
+                f"are missing and {why}; use --bbox {_bbox_text(merged)} or --near/--radius instead"
+            )
+            return place
+        place.complete = False
+        place.notes.append(
+            f"{place.name} ({raw.ref}) has {total - missing} of its {total} boundary ways in this file; the "
+            "missing part lies outside the data, so the boundary was closed along the data's edge"
+        )
+    if inner:
+        holes = shapely.polygonize(shapely.get_parts(shapely.line_merge(shapely.union_all(inner))))
+        if not holes.is_empty:
+            area = shapely.difference(area, shapely.union_all(shapely.get_parts(holes)))
+    if not area.is_valid:
+        area = shapely.make_valid(area)
+    place.wkb = shapely.to_wkb(area)
+    return place
+
+
+def _build_way(
+    place: Place,
+    raw: _Raw,
+    ways: dict[int, BaseGeometry],
+    foreign: list[tuple[float, float]],
+    data_box: tuple[float, float, float, float] | None,
+) -> Place:
+    line = ways.get(raw.members[0][0])
+    if line is None:
+        place.error = f"the outline of {place.name} ({raw.ref}) is not in this file; use --bbox or --near/--radius"
+        return place
+    if line.is_closed and len(line.coords) >= 4:
+        area = shapely.make_valid(shapely.Polygon(line.coords))
+    else:
+        area, why = _close_along_edge(line, place.label, foreign, data_box)
+        if area is None:
+            place.error = (
+                f"the outline of {place.name} ({raw.ref}) is cut in this file and {why}; "
+                f"use --bbox {_bbox_text(line)} or --near/--radius instead"
+            )
+            return place
+        place.complete = False
+        place.notes.append(f"{place.name} ({raw.ref}) is cut at the data's edge and was closed along it")
+    place.wkb = shapely.to_wkb(area)
+    return place
+
+
+def _inside(point: tuple[float, float], bbox: tuple[float, float, float, float]) -> bool:
+    return bbox[0] <= point[0] <= bbox[2] and bbox[1] <= point[1] <= bbox[3]
+
+
+def _bbox_text(geom: BaseGeometry) -> str:
+    w, s, e, n = geom.bounds
+    return f"{w:.4f},{s:.4f},{e:.4f},{n:.4f}"
+
+
+def _close_along_edge(
+    lines: BaseGeometry,
+    label: tuple[float, float] | None,
+    foreign: list[tuple[float, float]],
+    data_box: tuple[float, float, float, float] | None,
+) -> tuple[BaseGeometry | None, str]:
+    """Close open boundary chains with the data's bounding box, if every open end lies at that edge.
+
+    The inside is the side holding the place's own label; without one, the only side that holds no other
+    place's node (a neighbour's side always does) — else the side cannot be told and nothing is guessed.
+    """
+    if data_box is None:
+        return None, "the file declares no bounding box to close it along"
+    frame = box(*data_box)
+    edge = frame.exterior
+    inside = shapely.intersection(lines, frame)
+    chains = []
+    for part in shapely.get_parts(shapely.line_merge(inside)):
+        coords = [tuple(c) for c in shapely.get_coordinates(part)]
+        if len(coords) < 2:
+            continue
+        if part.is_closed:
+            chains.append(part)
+            continue
+        for end in (coords[0], coords[-1]):
+            if shapely.distance(shapely.Point(end), edge) > EDGE_TOLERANCE_DEG:
+                lon, lat = end
+                return None, f"the gap lies inside the data (an open end at {lat:.5f},{lon:.5f})"
+        # extend both ends onto the edge, so the chain splits the data's area in two
+        first = edge.interpolate(edge.project(shapely.Point(coords[0])))
+        last = edge.interpolate(edge.project(shapely.Point(coords[-1])))
+        chains.append(shapely.LineString([(first.x, first.y), *coords, (last.x, last.y)]))
+    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(shapely.union_all([*chains, edge]))))
+    if len(faces) == 0:
+        return None, "its ways do not cross the data's area"
+    if label is not None:
+        chosen = [f for f in faces if shapely.intersects_xy(f, *label)]
+        if not chosen:
+            return None, "its label node lies outside the data"
+        return shapely.union_all(chosen), ""
+    free = [f for f in faces if not any(shapely.intersects_xy(f, *pt) for pt in foreign)]
+    if len(free) != 1:
+        return None, "it has no label node to tell which side of it is inside"
+    return free[0], ""
+
+
+class PlaceCatalog:
+    """The places of one file, resolvable by name (any language variant, accents and case ignored)."""
+
+    def __init__(self, places: list[Place], data_box: tuple[float, float, float, float] | None) -> None:
+        self.places = places
+        self.data_box = data_box
+        self._by_name: dict[str, list[Place]] = defaultdict(list)
+        for place in places:
+            for name in (place.name, *place.names):
+                self._by_name[fold(name)].append(place)
+
+    @classmethod
+    def for_file(cls, path: Path) -> PlaceCatalog:
+        st = path.stat()
+        return _catalog(str(path.resolve()), st.st_size, st.st_mtime_ns)
+
+    def resolve(self, text: str) -> Area:
+        wanted = text.strip()
+        by_ref = [p for p in self.places if p.ref == wanted]
+        matches = by_ref or _dedupe(self._by_name.get(fold(wanted), []))
+        if not matches:
+            choices = process.extract(fold(wanted), list(self._by_name), scorer=fuzz.WRatio, limit=5)
+            near = [self._by_name[c][0].name for c, score, _ in choices if score >= 70]
+            hint = f"; did you mean: {', '.join(dict.fromkeys(near))}?" if near else ""
+            raise AreaError(f"unknown place '{text}' in this file{hint}")
+        if len(matches) > 1:
+            listed = "; ".join(p.describe() for p in matches)
+            raise AreaError(f"'{text}' is ambiguous in this file: {listed}. Pass one of them as --in REF")
+        place = matches[0]
+        if place.error:
+            raise AreaError(place.error)
+        geometry = place.geometry
+        if geometry is None or geometry.is_empty:
+            raise AreaError(f"{place.describe()} has no usable area in this file; use --bbox or --near/--radius")
+        return Area(name=place.name, geometry=geometry, kind="place", notes=list(place.notes))
+
+
+def _dedupe(matches: list[Place]) -> list[Place]:
+    """A boundary and the place nodes inside it that share its name are one place: keep the boundary.
+
+    Distinct boundaries with one name (two admin levels, two towns) stay ambiguous, as do place nodes that
+    lie outside every boundary of that name.
+    """
+    unique = list({p.ref: p for p in matches}.values())
+    boundaries = [p for p in unique if p.kind == "boundary"]
+    shapes = [g for p in boundaries if (g := p.geometry) is not None]
+    others = [
+        p
+        for p in unique
+        if p.kind != "boundary" and not (p.label and any(shapely.intersects_xy(g, *p.label) for g in shapes))
+    ]
+    if boundaries and others and all(p.kind == "label" for p in others):
+        others = []
+    return boundaries + others
+
+
+@lru_cache(maxsize=8)
+def _catalog(path: str, size: int, mtime_ns: int) -> PlaceCatalog:
+    key = hashlib.sha256(f"{CACHE_VERSION}|{path}|{size}|{mtime_ns}".encode()).hexdigest()[:24]
+    cache = get_settings().data_dir / "cache" / "places" / f"{key}.pickle"
+    if cache.is_file():
+        try:
+            with open(cache, "rb") as fh:
+                places, data_box = pickle.load(fh)
+            return PlaceCatalog(places, data_box)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            cache.unlink(missing_ok=True)
+    places, data_box = read_places(Path(path))
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(".partial")
+        with open(tmp, "wb") as fh:
+            pickle.dump((places, data_box), fh)
+        tmp.replace(cache)
+    except OSError:
+        pass  # a read-only data dir only costs a re-read next time
+    return PlaceCatalog(places, data_box)
+
+
+__all__ = ["Place", "PlaceCatalog", "read_places"]

@@ -1,0 +1,193 @@
+"""`mapleads extract`: files written, summaries printed, and one clear line for every bad input."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import orjson
+import pytest
+
+from mapleads.cli import main
+from mapleads.export import read_leads
+from tests.conftest import DEMO_PBF
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def assert_one_line_error(code: int, err: str, *fragments: str) -> None:
+    assert code == 1
+    lines = [line for line in err.strip().splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    assert lines[0].startswith("error: ")
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def test_it_writes_xlsx_for_a_district(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "leads.xlsx"
+    code, _, err = run(capsys, "extract", "cafe", "--in", "Kluuvi", "--from", str(DEMO_PBF), "-o", str(out))
+    assert code == 0
+    sheet = openpyxl.load_workbook(out, read_only=True).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:2] == ("id", "name")
+    assert len(rows) > 10
+    assert "wrote" in err and "with phone" in err
+
+
+def test_it_takes_several_categories_and_languages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "leads.csv"
+    code, _, _ = run(capsys, "extract", "Zahnarzt,", "kahvila", "--from", str(DEMO_PBF), "-o", str(out), "-q")
+    assert code == 0
+    leads = list(read_leads(out))
+    assert all({"dentist", "cafe"} & set(lead.categories) for lead in leads)
+    assert {"dentist", "cafe"} <= {c for lead in leads for c in lead.categories}
+
+
+def test_it_limits_and_selects_fields(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "leads.csv"
+    code, _, _ = run(
+        capsys,
+        "extract",
+        "all",
+        "--from",
+        str(DEMO_PBF),
+        "-o",
+        str(out),
+        "--limit",
+        "7",
+        "--fields",
+        "name,phone,website",
+        "-q",
+    )
+    assert code == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "name,phone,website"
+    assert len(lines) == 8
+
+
+def test_it_clips_to_a_radius(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "near.geojson"
+    code, _, _ = run(
+        capsys,
+        "extract",
+        "all",
+        "--near",
+        "60.1699,24.9384",
+        "--radius",
+        "200m",
+        "--from",
+        str(DEMO_PBF),
+        "-o",
+        str(out),
+        "-q",
+    )
+    assert code == 0
+    features = orjson.loads(out.read_bytes())["features"]
+    assert 0 < len(features) < 400
+
+
+def test_it_rejects_an_unknown_category_with_suggestions(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "extract", "dentst", "--from", str(DEMO_PBF))
+    assert_one_line_error(code, err, "unknown category 'dentst'", "did you mean: dentist")
+
+
+def test_it_rejects_an_unknown_place_with_suggestions(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "extract", "cafe", "--in", "Kampi", "--from", str(DEMO_PBF))
+    assert_one_line_error(code, err, "unknown place 'Kampi'", "Kamppi")
+
+
+def test_it_rejects_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "extract", "cafe", "--from", str(tmp_path / "nope.osm.pbf"))
+    assert_one_line_error(code, err, "file not found")
+
+
+def test_it_rejects_a_file_that_is_not_pbf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bogus = tmp_path / "bogus.osm.pbf"
+    bogus.write_bytes(b"<html>this is a download error page</html>" * 10)
+    code, _, err = run(capsys, "extract", "cafe", "--from", str(bogus))
+    assert_one_line_error(code, err, "not an OSM .pbf file")
+
+
+def test_it_rejects_a_truncated_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cut = tmp_path / "cut.osm.pbf"
+    cut.write_bytes(DEMO_PBF.read_bytes()[: DEMO_PBF.stat().st_size // 2])
+    out = tmp_path / "out.csv"
+    code, _, err = run(capsys, "extract", "cafe", "--from", str(cut), "-o", str(out))
+    assert_one_line_error(code, err, "corrupt or truncated")
+    assert not out.exists()
+
+
+def test_it_rejects_a_corrupt_block(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = bytearray(DEMO_PBF.read_bytes())
+    for i in range(200_000, 200_400):
+        data[i] = 0xFF
+    bad = tmp_path / "bad.osm.pbf"
+    bad.write_bytes(bytes(data))
+    code, _, err = run(capsys, "extract", "cafe", "--from", str(bad))
+    assert_one_line_error(code, err, "corrupt or truncated")
+
+
+def test_it_reports_an_empty_result_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "none.csv"
+    code, _, err = run(
+        capsys,
+        "extract",
+        "dentist",
+        "--bbox",
+        "24.936,60.165,24.9361,60.1651",
+        "--from",
+        str(DEMO_PBF),
+        "-o",
+        str(out),
+    )
+    assert_one_line_error(code, err, "no leads matched")
+    assert not out.exists()
+
+
+def test_it_rejects_an_unwritable_output(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "extract", "cafe", "--from", str(DEMO_PBF), "-o", "/proc/leads.csv")
+    assert_one_line_error(code, err, "cannot write")
+
+
+def test_it_rejects_an_unknown_output_format(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "extract", "cafe", "--from", str(DEMO_PBF), "-o", "leads.docx")
+    assert_one_line_error(code, err, "unknown output format '.docx'")
+
+
+def test_it_rejects_an_invalid_polygon(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bowtie = tmp_path / "bowtie.geojson"
+    ring = [[24.93, 60.16], [24.95, 60.18], [24.95, 60.16], [24.93, 60.18], [24.93, 60.16]]
+    bowtie.write_bytes(orjson.dumps({"type": "Polygon", "coordinates": [ring]}))
+    code, _, err = run(capsys, "extract", "cafe", "--polygon", str(bowtie), "--from", str(DEMO_PBF))
+    assert_one_line_error(code, err, "invalid polygon", "Self-intersection")
+
+
+def test_it_rejects_a_bad_bbox(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "extract", "cafe", "--bbox", "24.95,60.16,24.93", "--from", str(DEMO_PBF))
+    assert_one_line_error(code, err, "invalid bbox")
+
+
+def test_it_rejects_an_unknown_field(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "extract", "cafe", "--from", str(DEMO_PBF), "-o", "x.csv", "--fields", "name,fax")
+    assert_one_line_error(code, err, "unknown field(s) fax")
+
+
+def test_it_never_prints_a_traceback_from_the_real_command(tmp_path: Path) -> None:
+    bogus = tmp_path / "x.osm.pbf"
+    bogus.write_bytes(b"\x00\x00\x00\x0dnot really")
+    proc = subprocess.run(
+        [sys.executable, "-m", "mapleads", "extract", "cafe", "--from", str(bogus)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("error:")

@@ -1,0 +1,87 @@
+"""Every export format round-trips `Lead`s without loss and carries the OSM attribution."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import orjson
+import pyarrow.parquet as pq
+import pytest
+
+import mapleads
+from mapleads.attribution import OSM
+from mapleads.export import FORMATS, read_leads, write_leads
+from mapleads.lead import Lead
+from tests.conftest import DEMO_PBF
+
+
+@pytest.fixture(scope="module")
+def leads() -> list[Lead]:
+    return list(mapleads.extract("all", path=DEMO_PBF, place="Kluuvi"))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_it_reads_back_exactly_what_it_wrote(fmt: str, leads: list[Lead], tmp_path: Path) -> None:
+    out = tmp_path / f"leads.{fmt}"
+    assert write_leads(iter(leads), out) == len(leads)
+    back = list(read_leads(out))
+    assert [b.to_dict() for b in back] == [a.to_dict() for a in leads]
+
+
+def test_its_csv_has_plain_column_names_and_an_optional_bom(leads: list[Lead], tmp_path: Path) -> None:
+    out = tmp_path / "leads.csv"
+    write_leads(iter(leads), out, bom=True)
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfid,name,category")
+    assert {"phone", "website", "email", "street", "postcode", "city"} <= set(
+        raw.splitlines()[0].decode("utf-8-sig").split(",")
+    )
+
+
+def test_its_xlsx_keeps_leading_zeros_and_formula_like_text(tmp_path: Path) -> None:
+    lead = Lead(id="x:1", name='=HYPERLINK("http://evil")', source="osm", source_id="node/1")
+    lead.address.postcode = "00100"
+    out = tmp_path / "leads.xlsx"
+    write_leads([lead], out)
+    book = openpyxl.load_workbook(out)
+    sheet = book["Leads"]
+    header = [c.value for c in sheet[1]]
+    row = {h: c.value for h, c in zip(header, sheet[2], strict=True)}
+    assert row["postcode"] == "00100"
+    assert row["name"] == '=HYPERLINK("http://evil")'
+    assert sheet.cell(2, header.index("name") + 1).data_type == "s"
+    assert OSM in str([c.value for c in book["About"]["B"]])
+
+
+def test_its_geojson_follows_rfc_7946(leads: list[Lead], tmp_path: Path) -> None:
+    out = tmp_path / "leads.geojson"
+    write_leads(iter(leads), out)
+    doc = orjson.loads(out.read_bytes())
+    assert doc["type"] == "FeatureCollection"
+    assert doc["metadata"]["attribution"] == OSM
+    for feature, lead in zip(doc["features"], leads, strict=True):
+        assert feature["type"] == "Feature"
+        assert feature["geometry"]["type"] == "Point"
+        lon, lat = feature["geometry"]["coordinates"]
+        assert (lon, lat) == pytest.approx((lead.lon, lead.lat))
+        assert -180 <= lon <= 180 and -90 <= lat <= 90
+
+
+def test_its_parquet_and_json_carry_the_attribution(leads: list[Lead], tmp_path: Path) -> None:
+    write_leads(iter(leads), tmp_path / "l.parquet")
+    meta = pq.ParquetFile(tmp_path / "l.parquet").metadata.metadata
+    assert OSM in orjson.loads(meta[b"mapleads"])["attribution"]
+    write_leads(iter(leads), tmp_path / "l.json")
+    assert orjson.loads((tmp_path / "l.json").read_bytes())["metadata"]["attribution"] == OSM
+
+
+def test_it_leaves_no_half_file_when_writing_fails(leads: list[Lead], tmp_path: Path) -> None:
+    def broken() -> object:
+        yield leads[0]
+        raise RuntimeError("source failed mid-way")
+
+    out = tmp_path / "leads.csv"
+    with pytest.raises(RuntimeError):
+        write_leads(broken(), out)  # type: ignore[arg-type]
+    assert list(tmp_path.iterdir()) == []

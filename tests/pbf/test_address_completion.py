@@ -1,0 +1,52 @@
+"""Address completion, checked against the building geometry read independently with pyosmium."""
+
+from __future__ import annotations
+
+import osmium
+import shapely
+
+from mapleads.lead import Lead
+from tests.conftest import DEMO_PBF
+
+
+def _way(way_id: int) -> tuple[dict[str, str], shapely.Polygon]:
+    fp = osmium.FileProcessor(str(DEMO_PBF)).with_locations().with_filter(osmium.filter.IdFilter([way_id]))
+    for obj in fp:
+        if obj.is_way():
+            return dict(obj.tags), shapely.Polygon([(n.lon, n.lat) for n in obj.nodes])
+    raise AssertionError(f"way {way_id} not in the demo file")
+
+
+def test_it_takes_the_address_of_the_enclosing_building(all_leads: dict[str, Lead]) -> None:
+    bank = all_leads["osm:n92556620"]  # a Nordea branch mapped as a node without addr:* tags
+    assert "addr:street" not in bank.tags
+    tags, shape = _way(122595198)
+    assert shape.contains(shapely.Point(bank.lon, bank.lat))
+    assert bank.address.street == tags["addr:street"]
+    assert bank.address.housenumber == tags["addr:housenumber"]
+    assert bank.provenance["address.street"].rule == "enclosing_building"
+    assert bank.provenance["address.street"].ref == "way/122595198"
+    assert bank.extra["address_inferred"] == "enclosing_building"
+
+
+def test_it_never_overwrites_a_tagged_part(all_leads: dict[str, Lead]) -> None:
+    kiosk = all_leads["osm:n317551811"]
+    assert kiosk.address.postcode == kiosk.tags["addr:postcode"]
+    assert kiosk.provenance["address.postcode"].rule == "tag"
+    assert kiosk.provenance["address.street"].rule == "enclosing_building"
+
+
+def test_it_falls_back_to_the_nearest_address_point_within_the_radius(all_leads: dict[str, Lead]) -> None:
+    inferred = [x for x in all_leads.values() if x.extra.get("address_inferred") == "nearest_address"]
+    assert inferred
+    for lead in inferred:
+        ref = lead.provenance["address.housenumber"].ref
+        distance = float(ref.split("(")[1].split(" m")[0])
+        assert distance <= 25.0
+
+
+def test_it_keeps_a_business_street_when_the_neighbour_disagrees(all_leads: dict[str, Lead]) -> None:
+    for lead in all_leads.values():
+        own_street = lead.tags.get("addr:street")
+        if own_street:
+            assert lead.address.street == own_street

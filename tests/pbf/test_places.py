@@ -1,0 +1,77 @@
+"""Place names from the file's own boundaries and place nodes, and exact clipping to them."""
+
+from __future__ import annotations
+
+import pytest
+import shapely
+
+import mapleads
+from mapleads.errors import AreaError
+from mapleads.lead import Lead
+from mapleads.sources.pbf import PbfSource
+from tests.conftest import DEMO_PBF
+
+
+@pytest.fixture(scope="module")
+def source() -> PbfSource:
+    return PbfSource(DEMO_PBF)
+
+
+def test_it_closes_a_partial_boundary_along_the_data_edge(source: PbfSource) -> None:
+    kamppi = source.resolve_place("Kamppi")
+    assert kamppi.kind == "place"
+    assert any("3 of its 8 boundary ways" in note for note in kamppi.notes)
+    kluuvi = source.resolve_place("Kluuvi")
+    assert any("4 of its 6 boundary ways" in note for note in kluuvi.notes)
+    assert not kamppi.geometry.overlaps(kluuvi.geometry) or kamppi.geometry.intersection(kluuvi.geometry).area < 1e-9
+
+
+def test_it_clips_leads_exactly_to_the_district(source: PbfSource, all_leads: dict[str, Lead]) -> None:
+    kamppi = source.resolve_place("Kamppi")
+    inside = {lead.id for lead in mapleads.extract("all", path=DEMO_PBF, place="Kamppi")}
+    assert 100 < len(inside) < len(all_leads)
+    for lead in all_leads.values():
+        point = shapely.Point(lead.lon, lead.lat)
+        assert (lead.id in inside) == kamppi.geometry.intersects(point), lead.name
+
+
+def test_districts_do_not_share_leads() -> None:
+    seen: dict[str, str] = {}
+    for district in ("Kamppi", "Kluuvi", "Kaartinkaupunki"):
+        for lead in mapleads.extract("all", path=DEMO_PBF, place=district):
+            assert lead.id not in seen, f"{lead.name} in {seen.get(lead.id)} and {district}"
+            seen[lead.id] = district
+
+
+def test_it_uses_the_whole_file_for_a_city_whose_boundary_lies_outside_it(source: PbfSource) -> None:
+    helsinki = source.resolve_place("Helsinki")
+    assert any("whole file lies inside it" in note for note in helsinki.notes)
+
+
+def test_it_explains_a_gap_inside_the_data(source: PbfSource) -> None:
+    with pytest.raises(AreaError, match=r"Kruununhaka .* incomplete .* gap lies inside the data .*--bbox"):
+        source.resolve_place("Kruununhaka")
+
+
+def test_it_suggests_names_for_an_unknown_place(source: PbfSource) -> None:
+    with pytest.raises(AreaError, match="did you mean: Kamppi"):
+        source.resolve_place("Kampi")
+
+
+def test_it_reports_ambiguous_names_with_their_choices(source: PbfSource) -> None:
+    with pytest.raises(AreaError, match=r"ambiguous .*way/\d+.*way/\d+"):
+        source.resolve_place("Vuohi")
+
+
+def test_it_accepts_a_reference_from_the_choices(source: PbfSource) -> None:
+    assert source.resolve_place("relation/184714").name == "Kamppi"
+
+
+def test_it_matches_names_without_case_or_accents(source: PbfSource) -> None:
+    assert source.resolve_place("kamppi").name == "Kamppi"
+    assert source.resolve_place("KAARTINKAUPUNKI").name == "Kaartinkaupunki"
+
+
+def test_it_uses_a_radius_around_a_place_node_without_boundary_and_says_so(source: PbfSource) -> None:
+    area = source.resolve_place("Hakaniemi")
+    assert any("no boundary in this file" in note for note in area.notes)
