@@ -111,9 +111,7 @@ def sample_leads(n: int) -> Iterator[Lead]:
             lon=24.93 + i * 0.0005,
             category="dentist" if i % 2 else "hairdresser",
             categories=["dentist" if i % 2 else "hairdresser"],
-            address=Address(
-                street="Mannerheimintie", housenumber=str(i + 1), postcode="00100", city="Helsinki"
-            ),
+            address=Address(street="Mannerheimintie", housenumber=str(i + 1), postcode="00100", city="Helsinki"),
             phones=[f"+35891234{i:03d}"] if i % 2 == 0 else [],
             emails=[f"info{i}@example.fi"] if i % 3 == 0 else [],
             website=f"https://b{i}.example.fi/" if i % 4 == 0 else None,
@@ -135,9 +133,7 @@ def make_job(db: None) -> Callable[..., Any]:
         StoredLead.objects.bulk_create(
             [StoredLead(job=job, **row_values(lead, i)) for i, lead in enumerate(sample_leads(leads))]
         )
-        Job.objects.filter(pk=job.pk).update(
-            lead_count=leads, finished_at=timezone.now() if state == "done" else None
-        )
+        Job.objects.filter(pk=job.pk).update(lead_count=leads, finished_at=timezone.now() if state == "done" else None)
         job.refresh_from_db()
         return job
 

@@ -35,9 +35,7 @@ def test_it_creates_a_queued_job_owned_by_the_key_holder(alice_api: Client, alic
         ({"what": "all"}, "everywhere"),
     ],
 )
-def test_it_accepts_every_way_of_naming_the_area(
-    alice_api: Client, payload: dict[str, Any], kind: str
-) -> None:
+def test_it_accepts_every_way_of_naming_the_area(alice_api: Client, payload: dict[str, Any], kind: str) -> None:
     response = post(alice_api, payload)
     assert response.status_code == 201, response.content
     assert response.json()["area_kind"] == kind

@@ -64,17 +64,15 @@ def test_it_downloads_every_export_format(
     job = make_job(alice, leads=6)
     response = alice_api.get(f"/api/jobs/{job.pk}/export?format={fmt}")
     assert response.status_code == 200
-    assert response["Content-Disposition"].startswith("attachment") and response[
-        "Content-Disposition"
-    ].endswith(f'.{fmt}"')
+    assert response["Content-Disposition"].startswith("attachment") and response["Content-Disposition"].endswith(
+        f'.{fmt}"'
+    )
     path = tmp_path / f"leads.{fmt}"
     path.write_bytes(b"".join(response.streaming_content))
     assert [lead.id for lead in read_leads(path)] == [f"osm:n{1000 + i}" for i in range(6)]
 
 
-def test_it_writes_an_xlsx_that_opens_with_one_row_per_lead(
-    alice_api: Client, alice: Any, make_job: Any
-) -> None:
+def test_it_writes_an_xlsx_that_opens_with_one_row_per_lead(alice_api: Client, alice: Any, make_job: Any) -> None:
     job = make_job(alice, leads=4)
     response = alice_api.get(f"/api/jobs/{job.pk}/export?format=xlsx")
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)

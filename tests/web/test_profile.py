@@ -39,9 +39,7 @@ def test_withdrawing_a_consent_adds_a_record_and_keeps_the_history(alice_client:
     record_choices(alice, {"marketing_email": True, "sms": True, "push": False}, via="signup")
     alice_client.post("/profile/consents/", {"consent_marketing_email": "on"})
     assert current_consents(alice) == {"marketing_email": True, "sms": False, "push": False}
-    sms = list(
-        Consent.objects.filter(user=alice, purpose="sms").order_by("at", "id").values_list("granted", "via")
-    )
+    sms = list(Consent.objects.filter(user=alice, purpose="sms").order_by("at", "id").values_list("granted", "via"))
     assert sms == [(True, "signup"), (False, "profile")]
     assert Consent.objects.filter(user=alice, purpose="marketing_email").count() == 1
 

@@ -41,9 +41,7 @@ def confirmation_link() -> str:
 @pytest.mark.django_db
 def test_the_form_asks_only_what_the_policy_names_with_consents_unticked() -> None:
     page = Client().get("/accounts/signup/").content.decode()
-    names = set(re.findall(r'<input[^>]*name="([^"]+)"', page)) | set(
-        re.findall(r'<textarea[^>]*name="([^"]+)"', page)
-    )
+    names = set(re.findall(r'<input[^>]*name="([^"]+)"', page)) | set(re.findall(r'<textarea[^>]*name="([^"]+)"', page))
     names -= {"csrfmiddlewaretoken"}
     assert names == {
         "email",
@@ -95,9 +93,7 @@ def test_it_creates_the_profile_and_one_consent_record_per_purpose() -> None:
         ({"email": "not-an-email"}, "email"),
     ],
 )
-def test_it_refuses_sign_up_without_required_or_with_invalid_details(
-    overrides: dict[str, Any], field: str
-) -> None:
+def test_it_refuses_sign_up_without_required_or_with_invalid_details(overrides: dict[str, Any], field: str) -> None:
     response = signup(Client(), **overrides)
     assert response.status_code == 200
     assert field in response.context["form"].errors
@@ -166,8 +162,7 @@ def test_repeated_failed_logins_are_rate_limited(make_user: Any) -> None:
     make_user("dave@example.org", password=PASSWORD)
     client = Client()
     pages = [
-        client.post("/accounts/login/", {"login": "dave@example.org", "password": "wrong-password"})
-        for _ in range(6)
+        client.post("/accounts/login/", {"login": "dave@example.org", "password": "wrong-password"}) for _ in range(6)
     ]
     assert "Too many failed login attempts" not in pages[0].content.decode()
     assert "Too many failed login attempts" in pages[-1].content.decode()

@@ -17,8 +17,6 @@ def record_choices(user: Any, choices: dict[str, bool], via: str) -> list[Consen
     for purpose, granted in choices.items():
         if first or before.get(purpose) != granted:
             created.append(
-                Consent.objects.create(
-                    user=user, purpose=purpose, granted=granted, policy_version=version, via=via
-                )
+                Consent.objects.create(user=user, purpose=purpose, granted=granted, policy_version=version, via=via)
             )
     return created

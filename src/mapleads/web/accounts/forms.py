@@ -36,9 +36,7 @@ def clean_telephone(value: str) -> str:
     try:
         number = phonenumbers.parse(value, (get_settings().default_country or "").upper() or None)
     except phonenumbers.NumberParseException:
-        raise forms.ValidationError(
-            "Enter a telephone number with its country code, e.g. +358 9 123 4567."
-        ) from None
+        raise forms.ValidationError("Enter a telephone number with its country code, e.g. +358 9 123 4567.") from None
     if not phonenumbers.is_valid_number(number):
         raise forms.ValidationError("This telephone number is not valid.")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
@@ -47,9 +45,7 @@ def clean_telephone(value: str) -> str:
 class ProfileFields(forms.Form):
     name = forms.CharField(max_length=200, label="Name")
     company = forms.CharField(max_length=200, required=False, label="Company (optional)")
-    address = forms.CharField(
-        required=False, label="Address (optional)", widget=forms.Textarea(attrs={"rows": 2})
-    )
+    address = forms.CharField(required=False, label="Address (optional)", widget=forms.Textarea(attrs={"rows": 2}))
     telephone = forms.CharField(max_length=32, required=False, label="Telephone (optional)")
 
     def clean_telephone(self) -> str:

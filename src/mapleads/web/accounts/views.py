@@ -65,8 +65,7 @@ def export(request: HttpRequest) -> HttpResponse:
     user = request.user
     data = {
         "email_addresses": [
-            {"email": e.email, "verified": e.verified, "primary": e.primary}
-            for e in user.emailaddress_set.all()
+            {"email": e.email, "verified": e.verified, "primary": e.primary} for e in user.emailaddress_set.all()
         ],
         "profile": {
             "name": prof.name,

@@ -136,9 +136,7 @@ def cancel_job(request: HttpRequest, job_id: UUID) -> Any:
 def retry_job(request: HttpRequest, job_id: UUID) -> Any:
     job = queries.get_owned_job(request.user, job_id)
     if not services.retry_job(job):
-        return Status(
-            409, {"detail": f"only failed or cancelled jobs can be retried (this one is {job.state})"}
-        )
+        return Status(409, {"detail": f"only failed or cancelled jobs can be retried (this one is {job.state})"})
     return job
 
 
@@ -173,9 +171,7 @@ def list_leads(
 ) -> dict[str, Any]:
     """The job's leads in extraction order; pass next_cursor back as cursor for the next page."""
     job = queries.get_owned_job(request.user, job_id)
-    filters = queries.LeadFilters(
-        category=category, has_email=has_email, has_phone=has_phone, min_score=min_score, q=q
-    )
+    filters = queries.LeadFilters(category=category, has_email=has_email, has_phone=has_phone, min_score=min_score, q=q)
     page, next_cursor = queries.page_after(filters.apply(job.leads.all()), cursor, limit)
     return {"items": [_lead_out(lead) for lead in page], "next_cursor": next_cursor}
 
@@ -186,9 +182,7 @@ def list_leads(
     tags=["leads"],
     openapi_extra={"responses": {200: {"description": "The lead file."}}},
 )
-def export(
-    request: HttpRequest, job_id: UUID, format: str = Query("csv", description=", ".join(FORMATS))
-) -> Any:
+def export(request: HttpRequest, job_id: UUID, format: str = Query("csv", description=", ".join(FORMATS))) -> Any:
     """Download all the job's leads in one export format."""
     job = queries.get_owned_job(request.user, job_id)
     path = exports.export_file(job, format, job_folder(job.pk))

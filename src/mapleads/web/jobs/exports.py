@@ -29,11 +29,7 @@ def export_file(job: Job, fmt: str, folder: Path) -> Path:
     """The job's leads as one file; a finished job's file is written once and then served from disk."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format '{fmt}'; use one of {', '.join(FORMATS)}")
-    stamp = (
-        job.finished_at.strftime("%Y%m%d%H%M%S%f")
-        if job.finished_at and job.state == Job.State.DONE
-        else None
-    )
+    stamp = job.finished_at.strftime("%Y%m%d%H%M%S%f") if job.finished_at and job.state == Job.State.DONE else None
     name = f"leads-{stamp}.{fmt}" if stamp else f"leads-partial-{job.lead_count}.{fmt}"
     path = folder / "exports" / name
     if stamp is None or not path.exists():

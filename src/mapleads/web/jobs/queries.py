@@ -92,9 +92,7 @@ def decode_cursor(cursor: str) -> tuple[int, int]:
         raise MapleadsError("invalid cursor: use the next_cursor value of the previous page") from None
 
 
-def page_after(
-    leads: QuerySet[StoredLead], cursor: str | None, limit: int
-) -> tuple[list[StoredLead], str | None]:
+def page_after(leads: QuerySet[StoredLead], cursor: str | None, limit: int) -> tuple[list[StoredLead], str | None]:
     leads = leads.order_by("position", "id")
     if cursor:
         position, pk = decode_cursor(cursor)

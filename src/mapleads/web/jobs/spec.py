@@ -43,9 +43,7 @@ class JobSpec:
         self.what = ", ".join(w.strip() for w in (self.what or "all").split(",") if w.strip()) or "all"
         get_taxonomy().resolve(self.what)  # unknown words -> UnknownCategoryError with suggestions
         if self.source not in _REGISTRY:
-            raise MapleadsError(
-                f"unknown source '{self.source}'; available: {', '.join(available_sources())}"
-            )
+            raise MapleadsError(f"unknown source '{self.source}'; available: {', '.join(available_sources())}")
         if self.area_kind not in AREA_KINDS:
             raise AreaError(f"unknown area kind '{self.area_kind}'; use one of {', '.join(AREA_KINDS)}")
         if self.limit is not None and self.limit < 1:

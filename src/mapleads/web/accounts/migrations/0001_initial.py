@@ -18,9 +18,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("name", models.CharField(max_length=200)),
                 ("company", models.CharField(blank=True, max_length=200)),
@@ -44,9 +42,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 (
                     "purpose",
@@ -74,9 +70,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-at", "-id"],
-                "indexes": [
-                    models.Index(fields=["user", "purpose", "-at"], name="accounts_co_user_id_8d80a5_idx")
-                ],
+                "indexes": [models.Index(fields=["user", "purpose", "-at"], name="accounts_co_user_id_8d80a5_idx")],
             },
         ),
     ]

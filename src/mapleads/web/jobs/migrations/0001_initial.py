@@ -97,9 +97,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("lead_id", models.CharField(max_length=200)),
                 ("position", models.PositiveIntegerField()),
@@ -118,9 +116,7 @@ class Migration(migrations.Migration):
                 ("data", models.JSONField()),
                 (
                     "job",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="leads", to="jobs.job"
-                    ),
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="leads", to="jobs.job"),
                 ),
             ],
             options={
