@@ -28,7 +28,7 @@ class JobForm(forms.Form):
     near = forms.CharField(max_length=100, required=False, label="Centre", help_text="LAT,LON")
     radius = forms.CharField(max_length=32, required=False, label="Radius", help_text="e.g. 500m or 2km")
     polygon = forms.CharField(required=False, widget=forms.HiddenInput)
-    source = forms.ChoiceField(choices=(), initial="pbf")
+    source = forms.ChoiceField(choices=(), initial="pbf", required=False)
     enrich = forms.BooleanField(required=False, label="Enrich from the businesses' websites")
     limit = forms.IntegerField(required=False, min_value=1, max_value=1_000_000, label="At most (optional)")
 
@@ -55,7 +55,7 @@ class JobForm(forms.Form):
             near=data.get("near", ""),
             radius=data.get("radius", ""),
             polygon=polygon,
-            source=data.get("source", "pbf"),
+            source=data.get("source") or "pbf",
             enrich=bool(data.get("enrich")),
             limit=data.get("limit"),
             title=data.get("title", ""),
