@@ -4,6 +4,10 @@ UV := .venv/bin/uv
 UV_VERSION := 0.13.8
 DEMO_PBF := data/demo/helsinki.osm.pbf
 PYTEST_ARGS ?=
+DEMO_PORT ?= 8000
+DEMO_EMAIL := demo@mapleads.example
+DEMO_PASSWORD := demo-leads-2025
+DEMO_WEB_ENV := MAPLEADS_DATA_DIR=$(CURDIR)/out/web MAPLEADS_WEB_PBF_PATH=$(CURDIR)/$(DEMO_PBF)
 
 .PHONY: install web-assets system-deps demo test test-web-postgres bench lint format clean
 
@@ -30,11 +34,19 @@ $(WEB_VENDOR)/.installed: package.json package-lock.json
 system-deps:
 	@bash scripts/system-deps.sh
 
-## demo: install, then extract every business in the bundled Helsinki data and show a summary
+## demo: install, extract every business in the bundled Helsinki data, then run the web service with a demo account
 demo: install
 	@mkdir -p out
 	$(PY) -m mapleads extract all --from $(DEMO_PBF) -o out/helsinki-leads.xlsx
 	$(PY) -m mapleads extract "dentist, hairdresser" --in Kluuvi --from $(DEMO_PBF) -o out/kluuvi-dentists-hairdressers.csv
+	@echo "--- web service: a demo account and a finished demo job on the Helsinki data ---"
+	$(DEMO_WEB_ENV) $(PY) -m mapleads.web migrate --no-input -v 0
+	$(DEMO_WEB_ENV) $(PY) -m mapleads.web demo_data --email $(DEMO_EMAIL) --password $(DEMO_PASSWORD)
+	@echo ""
+	@echo "  Open http://127.0.0.1:$(DEMO_PORT)/ and log in as $(DEMO_EMAIL) / $(DEMO_PASSWORD)"
+	@echo "  (the web service runs until Ctrl+C)"
+	@echo ""
+	$(DEMO_WEB_ENV) $(PY) -m mapleads serve --host 127.0.0.1 --port $(DEMO_PORT)
 
 ## test: install, then run the whole suite
 test: install system-deps

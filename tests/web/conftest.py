@@ -23,6 +23,8 @@ os.environ["MAPLEADS_SECRET_KEY"] = "test-" + "k" * 60
 os.environ["MAPLEADS_JOB_HEARTBEAT_S"] = "0.2"
 os.environ["MAPLEADS_JOB_STALE_AFTER_S"] = "2"
 os.environ["MAPLEADS_JOB_BATCH_SIZE"] = "25"
+# no tile server: the pages must work without tiles, and nothing leaves the machine
+os.environ["MAPLEADS_TILE_URL"] = "http://127.0.0.1:9/{z}/{x}/{y}.png"
 os.environ.pop("MAPLEADS_REDIS_URL", None)
 
 import django  # noqa: E402

@@ -82,7 +82,7 @@ def test_the_detail_page_offers_every_download_and_the_configured_tiles(
     page = alice_client.get(f"/jobs/{job.pk}/").content.decode()
     for fmt in ("csv", "xlsx", "json", "ndjson", "geojson", "parquet"):
         assert f"/jobs/{job.pk}/download/{fmt}/" in page
-    assert 'data-tile-url="https://tile.openstreetmap.org/{z}/{x}/{y}.png"' in page
+    assert 'data-tile-url="http://127.0.0.1:9/{z}/{x}/{y}.png"' in page  # MAPLEADS_TILE_URL
 
 
 def test_the_xlsx_download_opens_with_the_leads(alice_client: Client, alice: Any, make_job: Any) -> None:
