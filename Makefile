@@ -51,6 +51,12 @@ demo: install
 ## test: install, then run the whole suite
 test: install system-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory test-web-postgres
+
+## test-web-postgres: the web service's database tests again, on PostgreSQL (127.0.0.1:5432, started by .ci/run)
+test-web-postgres: install
+	MAPLEADS_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(PY) -m pytest tests/web \
+		-m "not browser" -k "not deploy" -p no:cacheprovider $(PYTEST_ARGS)
 
 ## bench: benchmarks against the anchor tools, printed and recorded in docs/benchmarks.md
 bench: install system-deps
