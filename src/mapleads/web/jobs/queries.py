@@ -11,7 +11,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.http import Http404
 
 from mapleads.errors import MapleadsError
@@ -80,7 +81,7 @@ def job_categories(job: Job) -> list[str]:
 
 # --- cursors: opaque, stable under inserts, for the (position, id) order -----------------------------------
 def encode_cursor(lead: StoredLead) -> str:
-    return base64.urlsafe_b64encode(f"{lead.position}:{lead.pk}".encode()).decode().rstrip("=")
+    return _cursor_text(lead.position, lead.pk)
 
 
 def decode_cursor(cursor: str) -> tuple[int, int]:
@@ -92,12 +93,38 @@ def decode_cursor(cursor: str) -> tuple[int, int]:
         raise MapleadsError("invalid cursor: use the next_cursor value of the previous page") from None
 
 
-def page_after(leads: QuerySet[StoredLead], cursor: str | None, limit: int) -> tuple[list[StoredLead], str | None]:
+def _cursor_text(position: int, pk: int) -> str:
+    return base64.urlsafe_b64encode(f"{position}:{pk}".encode()).decode().rstrip("=")
+
+
+def after_cursor(leads: QuerySet[StoredLead], cursor: str | None) -> QuerySet[StoredLead]:
     leads = leads.order_by("position", "id")
     if cursor:
         position, pk = decode_cursor(cursor)
         leads = leads.filter(Q(position__gt=position) | Q(position=position, id__gt=pk))
-    page = list(leads[: limit + 1])
+    return leads
+
+
+def page_after(leads: QuerySet[StoredLead], cursor: str | None, limit: int) -> tuple[list[StoredLead], str | None]:
+    page = list(after_cursor(leads, cursor)[: limit + 1])
     more = len(page) > limit
     page = page[:limit]
     return page, (encode_cursor(page[-1]) if more and page else None)
+
+
+#: columns of the API's lead list; the record comes as JSON text and is embedded without being parsed
+API_COLUMNS = ("lead_id", "name", "category", "categories", "lat", "lon", "phone", "email", "website", "address")
+
+
+def raw_page_after(
+    leads: QuerySet[StoredLead], cursor: str | None, limit: int
+) -> tuple[list[tuple[Any, ...]], str | None]:
+    """Like `page_after`, as value tuples (API_COLUMNS, score, record JSON text, position, id): the hot path."""
+    rows = list(
+        after_cursor(leads, cursor)
+        .annotate(record_text=Cast("data", TextField()))
+        .values_list(*API_COLUMNS, "score", "record_text", "position", "id")[: limit + 1]
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (_cursor_text(rows[-1][-2], rows[-1][-1]) if more and rows else None)
