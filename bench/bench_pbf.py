@@ -1,7 +1,8 @@
 """Benchmark: extracting every business from the ~51 MB tiled Helsinki file, against osmium-tool.
 
 Anchor (same file, same POI definition): `osmium tags-filter` + `osmium export` to GeoJSON sequence.
-Ours: `mapleads extract all` to GeoJSON, with categorisation and address completion.
+Ours: `mapleads extract all --no-resolve` to GeoJSON, with categorisation and address completion (resolution,
+which osmium-tool has no counterpart for, is benchmarked on its own in bench_resolve.py).
 Prints median wall time over several repetitions, the ratio ours / osmium-tool and both peak RSS.
 """
 
@@ -28,7 +29,7 @@ def main() -> int:
         ["osmium", "tags-filter", str(big), "-t", KEYS, "-O", "-o", str(filtered)],
         ["osmium", "export", str(filtered), "-f", "geojsonseq", "-O", "-o", str(exported)],
     )
-    ours_cmd = [PY, "-m", "mapleads", "extract", "all", "--from", str(big), "-o", str(ours_out), "-q"]
+    ours_cmd = [PY, "-m", "mapleads", "extract", "all", "--from", str(big), "-o", str(ours_out), "-q", "--no-resolve"]
     anchor_runs, our_runs = [], []
     for rep in range(REPS):  # interleaved, so both see the same machine load
         anchor_runs.append(timed(*anchor_cmds))

@@ -43,7 +43,7 @@ def resolve_area(
 def extract(
     what: str | Iterable[str] = "all",
     *,
-    source: str = "pbf",
+    source: str = "auto",
     path: str | Path | None = None,
     place: str | None = None,
     bbox: str | None = None,
@@ -65,6 +65,12 @@ def extract(
     options = dict(source_options or {})
     if path is not None:
         options["path"] = path
+    if source == "auto":  # a current local index when one covers the query, else the .pbf
+        from mapleads.index import auto_source
+
+        source, options = auto_source(
+            options, place=place, bbox=bbox, near=near, radius=radius, polygon=polygon, area=area
+        )
     src = get_source(source, **options)
     if area is None:
         area = resolve_area(src, place=place, bbox=bbox, near=near, radius=radius, polygon=polygon)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 OSM = "© OpenStreetMap contributors, ODbL 1.0 (https://www.openstreetmap.org/copyright)"
 CREDITS: dict[str, str] = {
@@ -16,6 +17,7 @@ CREDITS: dict[str, str] = {
 }
 
 
+@lru_cache(maxsize=64)
 def credit_for(source: str) -> str:
     """Credit line for one lead's source; merged leads carry sources joined with '+'."""
     return "; ".join(dict.fromkeys(CREDITS.get(s, s) for s in source.split("+") if s))

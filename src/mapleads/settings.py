@@ -12,7 +12,7 @@ import os
 import tomllib
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -82,7 +82,58 @@ class Settings(BaseSettings):
     google_api_key: str | None = Field(default=None, description="Google Places API key (never logged).")
     overture_release_url: str = Field(
         default="https://overturemaps-us-west-2.s3.amazonaws.com/release",
-        description="Base URL of Overture Maps releases.",
+        description="Base URL of Overture Maps releases (an S3-style listing is read from the bucket root).",
+    )
+    overture_release: str = Field(
+        default="latest", description="Overture release to download from (e.g. 2025-09-24.0), or latest."
+    )
+    overture_min_confidence: float = Field(
+        default=0.5, description="Overture places below this confidence (0..1) are dropped."
+    )
+    live_cache_ttl: float = Field(
+        default=86400.0,
+        description="Seconds an Overpass/Nominatim/Overture answer is reused from the disk cache "
+        "(0 disables). Google answers are never cached (terms).",
+    )
+    live_max_retries: int = Field(default=5, description="Retries of a request refused with 429, 5xx or a timeout.")
+    live_max_wait: float = Field(
+        default=300.0, description="Longest single wait (seconds) honoured from Retry-After or /api/status."
+    )
+    live_backoff: float = Field(
+        default=1.0,
+        description="First retry wait (seconds) when the server names none; doubles on each retry.",
+    )
+    live_timeout: float = Field(default=300.0, description="HTTP read timeout (seconds) for live services.")
+    overpass_timeout: int = Field(
+        default=180, description="Overpass [timeout:] per query (seconds); larger areas are split into tiles."
+    )
+    overpass_tile_deg: float = Field(
+        default=0.5, description="Largest Overpass query tile (degrees per side); areas bigger are split."
+    )
+    nominatim_interval: float = Field(
+        default=1.0,
+        description="Seconds between Nominatim requests (its usage policy: at most 1 per second).",
+    )
+    google_budget: float = Field(
+        default=5.0,
+        description="Hard cap in USD for one Google Places run; the run stops before exceeding it.",
+    )
+    google_fields: str = Field(
+        default="enterprise",
+        description="Google field set and so SKU: pro (name, address, location, types, status) or "
+        "enterprise (+ phone, website, rating, review count, opening hours).",
+    )
+    google_search: str = Field(
+        default="text",
+        description="Google endpoint the tiler uses: text (Text Search, up to 60 places per cell in 3 "
+        "pages) or nearby (Nearby Search, up to 20 per cell, one request).",
+    )
+    google_price: float | None = Field(
+        default=None,
+        description="USD per 1000 requests for the budget cap, overriding the SKU's built-in list price.",
+    )
+    google_min_cell_m: float = Field(
+        default=50.0, description="Smallest Google search cell (metres per side) the tiler subdivides to."
     )
 
     # --- website enrichment (issue 5) --------------------------------------------------------------------
@@ -96,9 +147,56 @@ class Settings(BaseSettings):
         description="Export personal (non-role) email addresses; off because they are personal data.",
     )
 
+    crawl_connect_timeout: float = Field(default=5.0, description="Seconds to open a connection to a site.")
+    crawl_read_timeout: float = Field(default=10.0, description="Seconds to wait for the next bytes.")
+    crawl_site_timeout: float = Field(default=40.0, description="Seconds for one whole site.")
+    crawl_max_body_bytes: int = Field(
+        default=2_000_000, description="Bytes read of one page at most; the rest is not downloaded."
+    )
+    crawl_max_redirects: int = Field(default=5, description="Redirects followed per request at most.")
+    crawl_extra_pages: int = Field(
+        default=4, description="Pages read after the home page (contact, imprint, about, privacy); 4 at most."
+    )
+    crawl_host_map: dict[str, str] = Field(
+        default_factory=dict,
+        description='Host name patterns resolved to fixed IPs, e.g. {"*": "127.0.0.1"} (tests and '
+        "benchmarks; when set, names it does not match are unreachable).",
+    )
+    crawl_cache: bool = Field(
+        default=True, description="Keep crawl state per lead and an ETag/Last-Modified page cache (data_dir)."
+    )
+    crawl_state_max_age_days: float = Field(
+        default=30.0, description="A lead crawled more recently than this is not crawled again (resume)."
+    )
+    enrich_mx_check: bool = Field(default=False, description="Check that kept email domains have MX records.")
+    enrich_dns_servers: list[str] = Field(
+        default_factory=list, description="DNS servers (IP or IP:port) for the MX check; system's if empty."
+    )
+    enrich_browser_fallback: bool = Field(
+        default=False, description="Render JavaScript-only home pages with a headless Chromium (Playwright)."
+    )
+    chromium_path: str = Field(
+        default="/usr/bin/chromium", description="Chromium run by Playwright (Debian's `chromium` package)."
+    )
+
     # --- resolution (issue 6) ----------------------------------------------------------------------------
     suppression_key: str | None = Field(
         default=None, description="Secret key for the suppression list's keyed hashes (generated if unset)."
+    )
+    resolve_trust: list[str] = Field(
+        default=["osm", "google", "overture", "file"],
+        description="Sources from most to least trusted: a merged lead takes each field from the most "
+        "trusted member that has it (JSON list).",
+    )
+    resolve_prefer: Literal["trust", "fresh"] = Field(
+        default="trust",
+        description="Merge conflict policy: 'trust' ranks members by source trust, then freshness; "
+        "'fresh' by snapshot date first.",
+    )
+    score_weights: dict[str, float] = Field(
+        default_factory=dict,
+        description='Lead score weights overriding the defaults (JSON object, e.g. {"email": 40}); '
+        "components: email, phone, website, opening_hours, completeness, rating, reviews, freshness.",
     )
 
     # --- web service (issue 7) ---------------------------------------------------------------------------

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
 import shapely
 
@@ -75,3 +79,25 @@ def test_it_matches_names_without_case_or_accents(source: PbfSource) -> None:
 def test_it_uses_a_radius_around_a_place_node_without_boundary_and_says_so(source: PbfSource) -> None:
     area = source.resolve_place("Hakaniemi")
     assert any("no boundary in this file" in note for note in area.notes)
+
+
+@pytest.fixture(scope="module")
+def headerless_cut(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cut of the demo file made by osmium-tool, whose header declares no bounding box."""
+    if shutil.which("osmium") is None:
+        pytest.skip("osmium-tool is not installed (make test installs it)")
+    out = tmp_path_factory.mktemp("cut") / "cut.osm.pbf"
+    subprocess.run(
+        ["osmium", "extract", "-b", "24.94,60.165,24.95,60.175", "-s", "simple", str(DEMO_PBF), "-O", "-o", str(out)],
+        check=True,
+        capture_output=True,
+    )
+    return out
+
+
+def test_it_closes_boundaries_along_the_node_extent_when_the_header_has_no_bbox(headerless_cut: Path) -> None:
+    area = PbfSource(headerless_cut).resolve_place("Kluuvi")
+    assert any("boundary ways in this file" in note for note in area.notes)
+    leads = list(mapleads.extract("all", path=headerless_cut, area=area))
+    assert leads
+    assert all(area.contains(lead.lat, lead.lon) for lead in leads)  # type: ignore[arg-type]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import chain
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -17,6 +17,7 @@ from mapleads.api import extract, resolve_area
 from mapleads.errors import EmptyResultError, MapleadsError
 from mapleads.export import write_leads
 from mapleads.export.formats import check_fields, format_for
+from mapleads.index import auto_source
 from mapleads.lead import Lead
 from mapleads.sources import get_source
 from mapleads.taxonomy import get_taxonomy
@@ -78,11 +79,34 @@ def extract_command(
     near: Annotated[str | None, typer.Option("--near", help="LAT,LON centre for --radius.")] = None,
     radius: Annotated[str | None, typer.Option("--radius", help="Distance from --near, e.g. 500m, 2km.")] = None,
     polygon: Annotated[Path | None, typer.Option("--polygon", help="GeoJSON (Multi)Polygon file.")] = None,
-    source: Annotated[str, typer.Option("--source", help="pbf | index | overpass | overture | google")] = "pbf",
+    source: Annotated[
+        str,
+        typer.Option(
+            "--source",
+            help="auto (an index if one covers the area, else pbf) | pbf | index | overpass | overture | google",
+        ),
+    ] = "auto",
     fields: Annotated[str | None, typer.Option("--fields", help="Comma-separated columns to write.")] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most this many leads.")] = None,
     bom: Annotated[bool, typer.Option("--bom", help="CSV with a UTF-8 BOM, for Excel.")] = False,
+    enrich: Annotated[
+        bool, typer.Option("--enrich", help="Read each lead's website for emails, phones, social profiles.")
+    ] = False,
+    resolve: Annotated[
+        bool,
+        typer.Option(
+            "--resolve/--no-resolve",
+            help="Deduplicate, apply the suppression list and score (default); --no-resolve writes raw leads.",
+        ),
+    ] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+    budget: Annotated[
+        float | None, typer.Option("--budget", min=0, help="google: hard cost cap in USD for this run.")
+    ] = None,
+    min_confidence: Annotated[
+        float | None,
+        typer.Option("--min-confidence", min=0, max=1, help="overture: drop places below this confidence."),
+    ] = None,
 ) -> None:
     """Extract business leads: mapleads extract dentist --in Kamppi --from helsinki.osm.pbf -o leads.xlsx"""
     get_taxonomy().resolve(what)  # unknown words fail before any file is read
@@ -97,7 +121,10 @@ def extract_command(
         if progress is not None and task is not None:
             progress.update(task, completed=done, total=total or None)
 
-    options = {"path": source_file} if source_file is not None else {}
+    options: dict[str, Any] = {"path": source_file} if source_file is not None else {}
+    options.update(_source_options(source, budget=budget, min_confidence=min_confidence))
+    if source == "auto":  # a current local index when one covers the query, else the .pbf
+        source, options = auto_source(options, place=place, bbox=bbox, near=near, radius=radius, polygon=polygon)
     area = resolve_area(
         get_source(source, **options), place=place, bbox=bbox, near=near, radius=radius, polygon=polygon
     )
@@ -110,9 +137,11 @@ def extract_command(
         leads = extract(
             what,
             source=source,
-            path=source_file,
+            source_options=options,
             area=area,
             limit=limit,
+            enrich=enrich,
+            resolve=resolve,
             progress=report if progress else None,
         )
         first = next(leads, None)
@@ -132,6 +161,20 @@ def extract_command(
         out.print(summary.table(f"{' '.join(what)} — {where}"))
         if output is not None:
             out.print(f"wrote {summary.count} leads to {output}")
+
+
+#: source-specific flags and the one source each applies to
+SOURCE_FLAGS = {"budget": "google", "min_confidence": "overture"}
+
+
+def _source_options(source: str, **given: float | None) -> dict[str, float]:
+    """Source-specific flags that were given (the sources read their defaults from settings)."""
+    options = {name: value for name, value in given.items() if value is not None}
+    for name in options:
+        if SOURCE_FLAGS[name] != source:
+            flag = "--" + name.replace("_", "-")
+            raise MapleadsError(f"{flag} applies to --source {SOURCE_FLAGS[name]} only")
+    return options
 
 
 def _preview(leads: Iterator[Lead], rows: int = 20) -> None:

@@ -179,7 +179,7 @@ def _write_geojson(leads: Iterator[Lead], path: Path, columns: list[str], flat: 
         fh.write(b'{"type": "FeatureCollection", "features": [\n')
         for lead in leads:
             geometry = (
-                {"type": "Point", "coordinates": [round(lead.lon, 7), round(lead.lat, 7)]}
+                {"type": "Point", "coordinates": [lead.lon, lead.lat]}
                 if lead.lat is not None and lead.lon is not None
                 else None
             )

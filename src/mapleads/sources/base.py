@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -37,6 +38,10 @@ class Source(Protocol):
 SourceFactory = Callable[..., Source]
 _REGISTRY: dict[str, str] = {
     "pbf": "mapleads.sources.pbf:PbfSource",
+    "index": "mapleads.index.source:IndexSource",
+    "overpass": "mapleads.sources.overpass:OverpassSource",
+    "overture": "mapleads.sources.overture:OvertureSource",
+    "google": "mapleads.sources.google:GooglePlacesSource",
 }
 
 
@@ -51,4 +56,9 @@ def get_source(name: str, **options: Any) -> Source:
         raise MapleadsError(f"unknown source '{name}'; available: {', '.join(sorted(_REGISTRY))}")
     module, _, attr = target.partition(":")
     factory: SourceFactory = getattr(importlib.import_module(module), attr)
+    accepted = inspect.signature(factory).parameters
+    if not any(p.kind is p.VAR_KEYWORD for p in accepted.values()):
+        unknown = sorted(set(options) - set(accepted))
+        if unknown:
+            raise MapleadsError(f"the {name} source does not take {', '.join(unknown)}")
     return factory(**options)

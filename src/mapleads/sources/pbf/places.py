@@ -14,6 +14,7 @@ Never a silently wrong area: every inference is written to `Area.notes`.
 from __future__ import annotations
 
 import hashlib
+import math
 import pickle
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -34,7 +35,7 @@ from mapleads.sources.pbf.reader import READ_ERRORS, corrupt
 from mapleads.sources.pbf.scan import only_for
 from mapleads.taxonomy.model import fold
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 #: radius (m) assumed around a place node that has no boundary, by its place=* value
 PLACE_RADIUS_M = {
     "city": 5000, "town": 2500, "borough": 1500, "suburb": 1000, "village": 1000, "quarter": 700,
@@ -108,6 +109,8 @@ def read_places(path: Path) -> tuple[list[Place], tuple[float, float, float, flo
                 members = [(m.ref, m.role) for m in obj.members if m.type == "w"]
                 labels = [m.ref for m in obj.members if m.type == "n" and m.role in LABEL_ROLES]
                 relations.append(_Raw(f"relation/{obj.id}", dict(tags), members, labels))
+        if data_box is None and (relations or way_places):
+            data_box = _node_extent(path)
         wanted = {ref for r in relations + way_places for ref, _ in r.members}
         label_ids = {n for r in relations for n in r.label_nodes if n not in nodes}
         ways, label_points = _way_lines(path, wanted, label_ids)
@@ -121,6 +124,19 @@ def read_places(path: Path) -> tuple[list[Place], tuple[float, float, float, flo
     for nid, raw in nodes.items():
         places.append(_point_place(raw, nid in used_nodes))
     return places, data_box
+
+
+def _node_extent(path: Path) -> tuple[float, float, float, float] | None:
+    """The data's extent when the header declares none: one pass over every node (cached with the places)."""
+    west = south = math.inf
+    east = north = -math.inf
+    for node in osmium.FileProcessor(str(path), osmium.osm.NODE):
+        loc = node.location  # type: ignore[union-attr]
+        if loc.valid():
+            lon, lat = loc.lon, loc.lat
+            west, east = min(west, lon), max(east, lon)
+            south, north = min(south, lat), max(north, lat)
+    return (west, south, east, north) if west <= east else None
 
 
 def _way_lines(
@@ -343,6 +359,10 @@ class PlaceCatalog:
             near = [self._by_name[c][0].name for c, score, _ in choices if score >= 70]
             hint = f"; did you mean: {', '.join(dict.fromkeys(near))}?" if near else ""
             raise AreaError(f"unknown place '{text}' in this file{hint}")
+        broken = [p for p in matches if p.kind == "boundary" and p.error]
+        points = [p for p in matches if p.kind != "boundary"]
+        if len(matches) == 2 and len(broken) == 1 and len(points) == 1:  # a boundary we cannot use, and its node
+            raise AreaError(f"{broken[0].error}; or --in {points[0].ref} for the area around its place node")
         if len(matches) > 1:
             listed = "; ".join(p.describe() for p in matches)
             raise AreaError(f"'{text}' is ambiguous in this file: {listed}. Pass one of them as --in REF")

@@ -107,17 +107,18 @@ def scan(
     categories: Iterable[str] | None = None,
     bbox: tuple[float, float, float, float] | None = None,
     progress: Progress | None = None,
+    dated: bool = True,
 ) -> ScanResult:
     """One pass over the file (plus a ways-only pass when multipolygon candidates need their members).
 
     `categories` (our keys) and `bbox` (W, S, E, N) narrow the candidates early; address carriers are kept
-    whatever the category, since any business may need its neighbour's address.
+    whatever the category, since any business may need its neighbour's address. `dated` asks for the newest
+    candidate's timestamp as the snapshot date (needless when the file's header states one).
     """
     wanted = set(categories) if categories is not None else None
     result = ScanResult()
     factory = osmium.geom.WKBFactory()
-    is_business = taxonomy.is_business
-    categorize = taxonomy.categorize
+    classify = taxonomy.classify
     w, s, e, n = bbox if bbox else (-180.0, -90.0, 180.0, 90.0)
     # a margin so address carriers just outside the area can still complete addresses inside it
     mw, ms, me, mn = (w - 0.001, s - 0.001, e + 0.001, n + 0.001) if bbox else (w, s, e, n)
@@ -147,11 +148,11 @@ def scan(
                 has_address = "addr:housenumber" in tags
                 if has_address:
                     result.address_points.append(AddressCarrier(NODE, obj.id, address_tuple(tags), lon, lat))
-                if "name" in tags and w <= lon <= e and s <= lat <= n and is_business(tags):
-                    cats = categorize(tags)
-                    if wanted is None or not wanted.isdisjoint(cats):
+                if "name" in tags and w <= lon <= e and s <= lat <= n:
+                    cats = classify(tags)
+                    if cats is not None and (wanted is None or not wanted.isdisjoint(cats)):
                         result.candidates.append(Candidate(NODE, obj.id, tags, cats, lon, lat))
-                        if latest is None or obj.timestamp > latest:
+                        if dated and (latest is None or obj.timestamp > latest):
                             latest = obj.timestamp
             elif isinstance(obj, osmium.osm.Way):
                 otags = obj.tags
@@ -160,7 +161,7 @@ def scan(
                 if not (has_address or named):
                     continue
                 tags = dict(otags)
-                way_cats = categorize(tags) if named and is_business(tags) else None
+                way_cats = classify(tags) if named else None
                 if way_cats is not None and wanted is not None and wanted.isdisjoint(way_cats):
                     way_cats = None
                 if way_cats is None and not has_address:
@@ -172,7 +173,7 @@ def scan(
                     result.address_areas.append(AddressCarrier(WAY, obj.id, address_tuple(tags), wkb=wkb))
                 if way_cats is not None:
                     result.candidates.append(Candidate(WAY, obj.id, tags, way_cats, wkb=wkb))
-                    if latest is None or obj.timestamp > latest:
+                    if dated and (latest is None or obj.timestamp > latest):
                         latest = obj.timestamp
             elif isinstance(obj, osmium.osm.Relation):
                 otags = obj.tags
@@ -180,7 +181,7 @@ def scan(
                     continue
                 tags = dict(otags)
                 has_address = "addr:housenumber" in tags
-                rel_cats = categorize(tags) if "name" in tags and is_business(tags) else None
+                rel_cats = classify(tags) if "name" in tags else None
                 if rel_cats is not None and wanted is not None and wanted.isdisjoint(rel_cats):
                     rel_cats = None
                 members = [(m.ref, m.role) for m in obj.members if m.type == "w"]
@@ -191,7 +192,7 @@ def scan(
                     result.address_areas.append(AddressCarrier(RELATION, obj.id, address_tuple(tags), members=members))
                 if rel_cats is not None:
                     result.candidates.append(Candidate(RELATION, obj.id, tags, rel_cats, members=members))
-                    if latest is None or obj.timestamp > latest:
+                    if dated and (latest is None or obj.timestamp > latest):
                         latest = obj.timestamp
                 continue
             if has_address and (country := tags.get("addr:country")):

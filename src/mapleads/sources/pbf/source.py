@@ -45,8 +45,9 @@ class PbfSource:
     def leads(self, query: Query, progress: Progress | None = None) -> Iterator[Lead]:
         taxonomy = get_taxonomy()
         bounds = query.area.bounds if query.area is not None else None
-        result = scan(self.path, taxonomy, query.categories, bounds, progress)
-        snapshot = header_timestamp(self.path) or result.latest
+        stated = header_timestamp(self.path)
+        result = scan(self.path, taxonomy, query.categories, bounds, progress, dated=stated is None)
+        snapshot = stated or result.latest
         yield from build_leads(result, query.area, snapshot)
 
 

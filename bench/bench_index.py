@@ -1,0 +1,159 @@
+"""Region index benchmark: build time vs plain .pbf extraction, index size, and query latency vs the .pbf.
+
+Usage: .venv/bin/python bench/run.py index      (or: .venv/bin/python bench/bench_index.py)
+
+Inputs are tiled from the Helsinki demo with bench/tile_pbf.py and kept in bench/.work between runs:
+  big       110 copies (≈51 MB, the reference file of the .pbf benchmark)
+  country   412 copies with POI_EVERY=10 (≈10 M nodes, 1/10 of the business density)
+  million   770 copies (≥ 1 M leads), for the p95 ≤ 50 ms target
+For each: the plain extraction of every lead (the anchor), the index build (which runs that same extraction),
+the index size, then ≥ 200 random category × area queries answered from the index (p50/p95) and the first few
+of them by a direct .pbf extraction, whose lead ids must be identical. BENCH_INDEX_FILES=big,country limits
+the files; BENCH_INDEX_PBF_QUERIES sets how many queries also run on the .pbf (default 5).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "bench" / ".work"
+DEMO = ROOT / "data" / "demo" / "helsinki.osm.pbf"
+FILES = {  # name: (copies, columns, POI_EVERY, compare the build with a plain extraction)
+    "big": (110, 11, 1, True),
+    "country": (412, 21, 10, True),
+    "million": (
+        770,
+        28,
+        1,
+        False,
+    ),  # only for query latency at ≥ 1 M leads; its extraction alone takes minutes
+}
+QUERIES = 200
+
+
+def tiled(name: str) -> Path:
+    path = WORK / f"{name}.osm.pbf"
+    if not path.exists():
+        copies, cols, every, _ = FILES[name]
+        WORK.mkdir(parents=True, exist_ok=True)
+        print(f"tiling {path.name} ({copies} copies, POI_EVERY={every}) ...", flush=True)
+        tool = ROOT / "bench" / "tile_pbf.py"
+        subprocess.run(
+            [sys.executable, str(tool), str(DEMO), str(path), str(copies), str(cols), str(every)], check=True
+        )
+    return path
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def random_queries(index, n: int, seed: int = 7):  # type: ignore[no-untyped-def]
+    """Category × area pairs: categories present in the data, areas of 300 m–3 km around real leads."""
+    from mapleads.areas import area_from_bbox, area_from_radius
+
+    rng = random.Random(seed)
+    table = index._file.read(columns=["lat", "lon", "categories"])
+    lats, lons = table.column("lat").to_pylist(), table.column("lon").to_pylist()
+    cats = sorted({c for row in table.column("categories").to_pylist() for c in row})
+    queries = []
+    for i in range(n):
+        k = rng.randrange(len(lats))
+        lat, lon = lats[k], lons[k]
+        chosen = None if i % 10 == 0 else rng.sample(cats, rng.choice((1, 1, 1, 2)))
+        if i % 3 == 0:
+            area = area_from_radius(f"{lat},{lon}", f"{rng.uniform(300, 1500):.0f}m")
+        else:
+            half = rng.uniform(0.0015, 0.015)  # 300 m .. 3 km across
+            area = area_from_bbox(f"{lon - half * 2},{lat - half},{lon + half * 2},{lat + half}")
+        queries.append((chosen, area))
+    return queries
+
+
+def bench_file(name: str, pbf_queries: int) -> dict[str, object]:
+    from mapleads.index.build import build_index
+    from mapleads.index.reader import RegionIndex
+    from mapleads.regions.store import folder_size
+    from mapleads.settings import get_settings
+    from mapleads.sources.base import Query
+    from mapleads.sources.pbf import PbfSource
+
+    path = tiled(name)
+    raw = float("nan")
+    if FILES[name][3]:
+        t0 = time.perf_counter()
+        sum(1 for _ in PbfSource(path).leads(Query()))
+        raw = time.perf_counter() - t0
+    data = Path(tempfile.mkdtemp(prefix="bench-index-"))
+    os.environ["MAPLEADS_DATA_DIR"] = str(data)
+    get_settings.cache_clear()
+    try:
+        built = build_index(path)
+        index = RegionIndex(built.region.index_dir)
+        queries = random_queries(index, QUERIES)
+        latencies, found = [], []
+        for cats, area in queries:
+            t = time.perf_counter()
+            ids = [lead.id for lead in index.leads(cats, area)]
+            latencies.append((time.perf_counter() - t) * 1000)
+            found.append(ids)
+        pbf_ms, same = [], True
+        for (cats, area), ids in list(zip(queries, found, strict=True))[:pbf_queries]:
+            t = time.perf_counter()
+            direct = [lead.id for lead in PbfSource(path).leads(Query(categories=cats, area=area))]
+            pbf_ms.append((time.perf_counter() - t) * 1000)
+            same &= direct == ids
+        return {
+            "file": f"{name} ({path.stat().st_size / 1e6:.0f} MB)",
+            "leads": built.manifest["leads"],
+            "extract_s": raw,
+            "build_s": built.seconds,
+            "ratio": built.seconds / raw,
+            "index_mb": folder_size(built.region.index_dir) / 1e6,
+            "p50": percentile(latencies, 50),
+            "p95": percentile(latencies, 95),
+            "mean_hits": statistics.mean(len(f) for f in found),
+            "pbf_p50": percentile(pbf_ms, 50) if pbf_ms else float("nan"),
+            "same": same,
+            "pbf_n": len(pbf_ms),
+        }
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def main() -> int:
+    wanted = os.environ.get("BENCH_INDEX_FILES", ",".join(FILES)).split(",")
+    pbf_queries = int(os.environ.get("BENCH_INDEX_PBF_QUERIES", "5"))
+    rows = []
+    for name in wanted:
+        print(f"--- {name}", flush=True)
+        row = bench_file(name.strip(), pbf_queries)
+        print(row, flush=True)
+        rows.append(row)
+    print(
+        f"\n{'file':<18} {'leads':>9} {'extract s':>9} {'build s':>8} {'build/extract':>13} {'index MB':>8} "
+        f"{'index p50 ms':>12} {'index p95 ms':>12} {'hits':>6} {'pbf p50 ms':>10} {'speed-up':>9} same ids"
+    )
+    for r in rows:
+        print(
+            f"{r['file']:<18} {r['leads']:>9,} {r['extract_s']:>9.1f} {r['build_s']:>8.1f} "
+            f"{r['ratio']:>12.2f}x "
+            f"{r['index_mb']:>8.1f} {r['p50']:>12.1f} {r['p95']:>12.1f} {r['mean_hits']:>6.0f} "
+            f"{r['pbf_p50']:>10.0f} {r['pbf_p50'] / r['p50']:>8.0f}x {r['same']} ({r['pbf_n']} queries)"
+        )
+    print(f"\n{QUERIES} random category × area queries per file (areas 300 m – 3 km around real leads).")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,159 @@
+"""Writing an index folder from a stream of leads and a list of named areas."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+import pyarrow as pa
+import pyarrow.parquet as pq
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from mapleads.index.curve import ORDER, hilbert_keys
+from mapleads.index.places import write_places
+from mapleads.index.store import (
+    AREAS,
+    COVERAGE,
+    FORMAT_VERSION,
+    LEADS,
+    MANIFEST,
+    RECORDS,
+    taxonomy_fingerprint,
+)
+from mapleads.lead import Address, Lead, Provenance
+from mapleads.regions.store import write_atomic
+from mapleads.sources.pbf.places import Place
+
+#: rows per row group of the filter columns: each group is a compact patch of the map
+ROW_GROUP = 4096
+#: rows per row group of the full records: only groups holding answers are decompressed
+RECORD_GROUP = 256
+LEADS_SCHEMA = pa.schema(
+    [
+        ("seq", pa.uint32()),
+        ("id", pa.string()),
+        ("lat", pa.float64()),
+        ("lon", pa.float64()),
+        ("categories", pa.list_(pa.string())),
+        ("lead", pa.string()),
+    ]
+)
+
+
+def encode_lead(lead: Lead) -> str:
+    """Lossless JSON of a lead: the same shape as Lead.to_dict(), read back with Lead.from_dict()."""
+    return orjson.dumps(lead, option=orjson.OPT_NON_STR_KEYS, default=str).decode()
+
+
+def decode_lead(text: str) -> Lead:
+    return _lead(orjson.loads(text))
+
+
+def decode_leads(blobs: list[str]) -> list[Lead]:
+    """Many records in one JSON parse (a query's answers), in order."""
+    if not blobs:
+        return []
+    return [_lead(record) for record in orjson.loads("[" + ",".join(blobs) + "]")]
+
+
+def _lead(record: dict[str, Any]) -> Lead:
+    """Fast path for records written by `encode_lead`; Lead.from_dict for records of another Lead shape."""
+    try:
+        address = Address(**record["address"])
+        provenance = {k: Provenance(**v) for k, v in record["provenance"].items()}
+        return Lead(**{**record, "address": address, "provenance": provenance})
+    except (KeyError, TypeError, AttributeError):
+        return Lead.from_dict(record)
+
+
+class LeadColumns:
+    """Leads collected column-wise while the source streams them."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.lats: list[float] = []
+        self.lons: list[float] = []
+        self.categories: list[list[str]] = []
+        self.blobs: list[str] = []
+        #: the snapshot date the source stamped on the leads (the file's, or its newest object's)
+        self.snapshot_date: str | None = None
+
+    def add(self, lead: Lead) -> None:
+        self.snapshot_date = self.snapshot_date or lead.snapshot_date
+        self.ids.append(lead.id)
+        self.lats.append(np.nan if lead.lat is None else lead.lat)
+        self.lons.append(np.nan if lead.lon is None else lead.lon)
+        self.categories.append(list(lead.categories))
+        self.blobs.append(encode_lead(lead))
+
+    def extend(self, leads: Iterable[Lead]) -> LeadColumns:
+        for lead in leads:
+            self.add(lead)
+        return self
+
+    def bounds(self) -> tuple[float, float, float, float] | None:
+        lons, lats = np.asarray(self.lons), np.asarray(self.lats)
+        ok = ~(np.isnan(lons) | np.isnan(lats))
+        if not ok.any():
+            return None
+        return (float(lons[ok].min()), float(lats[ok].min()), float(lons[ok].max()), float(lats[ok].max()))
+
+    def table(self) -> pa.Table:
+        """Rows in Hilbert order (points without coordinates last), `seq` keeping the source's order."""
+        lons, lats = np.asarray(self.lons, dtype=float), np.asarray(self.lats, dtype=float)
+        bounds = self.bounds() or (0.0, 0.0, 1.0, 1.0)
+        keys = hilbert_keys(lons, lats, bounds)
+        keys[np.isnan(lons) | np.isnan(lats)] = np.iinfo(np.uint64).max
+        order = np.argsort(keys, kind="stable")
+        table = pa.table(
+            {
+                "seq": pa.array(np.arange(len(self.ids), dtype=np.uint32)),
+                "id": pa.array(self.ids, pa.string()),
+                "lat": pa.array(lats, pa.float64(), from_pandas=True),
+                "lon": pa.array(lons, pa.float64(), from_pandas=True),
+                "categories": pa.array(self.categories, pa.list_(pa.string())),
+                "lead": pa.array(self.blobs, pa.string()),
+            },
+            schema=LEADS_SCHEMA,
+        )
+        return table.take(pa.array(order))
+
+
+def write_index(
+    folder: Path,
+    leads: LeadColumns,
+    places: list[Place],
+    data_box: tuple[float, float, float, float] | None,
+    coverage: BaseGeometry | None,
+    meta: dict[str, Any],
+) -> dict[str, Any]:
+    """Write the three data files and, last, the manifest that makes the folder an index."""
+    table = leads.table()
+    filters = table.drop_columns(["lead"])
+    pq.write_table(filters, folder / LEADS, row_group_size=ROW_GROUP, compression="zstd", write_statistics=True)
+    records = table.select(["lead"])
+    pq.write_table(records, folder / RECORDS, row_group_size=RECORD_GROUP, compression="zstd", write_statistics=False)
+    areas = write_places(folder / AREAS, places)
+    bounds = leads.bounds()
+    if coverage is None and bounds is not None:
+        coverage = shapely.box(*bounds)
+    (folder / COVERAGE).write_bytes(shapely.to_wkb(coverage) if coverage is not None else b"")
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        **meta,
+        "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "leads": table.num_rows,
+        "areas": areas,
+        "data_box": list(data_box) if data_box else None,
+        "row_groups": pq.ParquetFile(folder / LEADS).num_row_groups,
+        "bounds": list(bounds) if bounds else None,
+        "curve": f"hilbert{ORDER}",
+        "taxonomy": taxonomy_fingerprint(),
+    }
+    write_atomic(folder / MANIFEST, orjson.dumps(manifest, option=orjson.OPT_INDENT_2))
+    return manifest

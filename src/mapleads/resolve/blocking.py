@@ -1,0 +1,110 @@
+"""Candidate pairs: only leads that share a blocking key are ever compared.
+
+Spatial keys pair leads in the same or a neighbouring H3 cell (resolution 8, about 460 m across) that share a
+name word, the first or last four letters of the name (so one typo does not hide a pair). Global keys pair
+leads anywhere that share a record id, a phone number, a web domain, a street address or the whole name; a
+global key shared by more than `global_cap` leads (a chain's central number or domain) pairs nothing,
+because such a key says nothing about which branch a record is. The self-join runs in DuckDB, so a million
+leads block in seconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import duckdb
+import h3.api.basic_int as h3
+import numpy as np
+import pyarrow as pa
+
+from mapleads.resolve.features import MatchFeatures
+
+H3_RESOLUTION = 8
+GLOBAL_CELL = -1
+_EARTH_M_PER_DEG = 111_195.0
+
+
+def distances_m(lat: np.ndarray, lon: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Great-circle distance in metres between lead i and lead j (equirectangular: exact enough below 10 km);
+    NaN where either lead has no point."""
+    mean_lat = np.radians((lat[i] + lat[j]) / 2.0)
+    dx = np.radians(lon[j] - lon[i]) * np.cos(mean_lat)
+    dy = np.radians(lat[j] - lat[i])
+    return np.sqrt(dx * dx + dy * dy) * (_EARTH_M_PER_DEG * 180.0 / np.pi)
+
+
+_KEYS_SQL = """
+    WITH leads AS (SELECT *, replace(name, ' ', '') AS compact FROM leads_raw),
+    keys_raw AS (
+        SELECT idx, hash('t' || w) AS key, cell FROM (
+            SELECT idx, cell, unnest(string_split(name, ' ')) AS w FROM leads WHERE cell <> $global AND name <> ''
+        ) WHERE length(w) >= 2
+        UNION ALL SELECT idx, hash('p' || left(compact, 4)), cell FROM leads WHERE cell <> $global AND name <> ''
+        UNION ALL SELECT idx, hash('s' || right(compact, 4)), cell FROM leads WHERE cell <> $global AND name <> ''
+        UNION ALL SELECT idx, hash('n' || name), $global FROM leads WHERE name <> ''
+        UNION ALL SELECT idx, hash('a' || address), $global FROM leads WHERE address IS NOT NULL
+        UNION ALL SELECT idx, hash('id' || unnest(records)), $global FROM leads
+        UNION ALL SELECT idx, hash('ph' || unnest(phones)), $global FROM leads
+        UNION ALL SELECT idx, hash('d' || unnest(domains)), $global FROM leads
+    ),
+    sizes AS (SELECT key, cell, count(*) AS n FROM keys_raw GROUP BY ALL),
+    keys AS (
+        SELECT k.idx, k.key, k.cell FROM keys_raw k JOIN sizes s USING (key, cell)
+        WHERE s.n <= CASE WHEN k.cell = $global THEN $global_cap ELSE $cell_cap END
+    )
+    SELECT DISTINCT a.idx AS i, b.idx AS j
+    FROM keys a JOIN ring r ON r.cell = a.cell
+    JOIN keys b ON b.key = a.key AND b.cell = r.ncell
+    WHERE a.idx < b.idx
+"""
+
+
+def candidate_pairs(
+    feats: Sequence[MatchFeatures], *, max_m: float, global_cap: int = 64, cell_cap: int = 2000
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(i, j, distance in m) for every candidate pair, i < j; pairs farther apart than `max_m` are dropped."""
+    n = len(feats)
+    lat = np.array([np.nan if f.lat is None else f.lat for f in feats], dtype=np.float64)
+    lon = np.array([np.nan if f.lon is None else f.lon for f in feats], dtype=np.float64)
+    if n < 2:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty, np.empty(0)
+    cells = [
+        GLOBAL_CELL if f.lat is None or f.lon is None else h3.latlng_to_cell(f.lat, f.lon, H3_RESOLUTION) for f in feats
+    ]
+    table = pa.table(
+        {
+            "idx": pa.array(range(n), pa.int32()),
+            "cell": pa.array(cells, pa.int64()),
+            "name": pa.array([f.name for f in feats], pa.string()),
+            "address": pa.array([f.address for f in feats], pa.string()),
+            "records": pa.array([f.records for f in feats], pa.list_(pa.string())),
+            "phones": pa.array([f.phones for f in feats], pa.list_(pa.string())),
+            "domains": pa.array([f.domains for f in feats], pa.list_(pa.string())),
+        }
+    )
+    ring_from: list[int] = []
+    ring_to: list[int] = []
+    for cell in set(cells):
+        around = [GLOBAL_CELL] if cell == GLOBAL_CELL else h3.grid_disk(cell, 1)
+        ring_from.extend([cell] * len(around))
+        ring_to.extend(around)
+    ring_from.append(GLOBAL_CELL)
+    ring_to.append(GLOBAL_CELL)
+    ring = pa.table({"cell": pa.array(ring_from, pa.int64()), "ncell": pa.array(ring_to, pa.int64())})
+    con = duckdb.connect()
+    try:
+        con.execute("SET preserve_insertion_order = false")
+        con.register("leads_raw", table)
+        con.register("ring", ring)
+        params = {"global": GLOBAL_CELL, "global_cap": global_cap, "cell_cap": cell_cap}
+        pairs = con.execute(_KEYS_SQL, params).fetchnumpy()
+    finally:
+        con.close()
+    del table
+    i = np.asarray(pairs["i"], dtype=np.int64)
+    j = np.asarray(pairs["j"], dtype=np.int64)
+    dist = distances_m(lat, lon, i, j)
+    keep = ~(dist > max_m)  # NaN (a lead without a point) stays: contacts may still match it
+    order = np.lexsort((j[keep], i[keep]))
+    return i[keep][order], j[keep][order], dist[keep][order]

@@ -1,0 +1,212 @@
+"""The decision rule: which candidate pairs are the same business.
+
+Evidence for a pair: name similarity (rapidfuzz token-sort ratio, 0-100, of the name keys or of the names
+without generic words, whichever is higher: "Ravintola Maya" / "Maya"), a looser name similarity for rules
+backed by contacts (token-set ratio: one name contains the other, "M/S Maria" / "Ravintolalaiva M/S Maria"),
+distance in metres, and for each of
+phone, web domain and street address whether both leads have one and they *agree* (share a value) or
+*conflict* (both have one, none shared). Leads of different kinds (taxonomy groups, e.g. food vs
+accommodation) are never the same business. Otherwise a pair is the same business when any rule holds:
+
+0. same record: both stand for the same source record (one file's lead appears again in another file);
+1. same spot: names ≥ 95 and ≤ 25 m apart, and no domain or address conflict (a changed phone number does
+   not split a business);
+2. near: names ≥ 85, ≤ 150 m apart (≤ 35 m for a brand's branches) and no conflict;
+3. contact: loose names ≥ 70, ≤ 300 m apart, at least one agreement and no conflict;
+4. two contacts: loose names ≥ 50, ≤ 500 m apart, at least two agreements (phone and domain, say), no
+   conflict;
+5. no point: one lead has no coordinates, names ≥ 85, an agreement and no conflict.
+
+Two records of the *same* source are held to more: a source rarely lists one business twice, but often
+lists neighbours with one name (two ATMs, two shops of a chain in one mall). For them rule 1 needs no
+conflict, rule 2 the same-spot distance, rules 3 and 4 at most 100 m, and their categories (not only their
+groups) must overlap.
+
+A phone number, domain or street address that records of two or more different names use in one source
+within a few kilometres belongs to an organisation or a building (a chain's central number, a city-bike
+operator's page, a department store's address), not to one business: it does not agree (two different
+street addresses still conflict: they are two places).
+For a brand's branch (brand tags) a shared domain agrees only when the exact page agrees.
+The thresholds are those the benchmark (bench/bench_resolve.py) justifies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz
+from rapidfuzz.process import cpdist
+
+from mapleads.resolve.blocking import candidate_pairs
+from mapleads.resolve.features import MatchFeatures
+
+
+@dataclass(frozen=True, slots=True)
+class MatchRule:
+    same_spot_name: float = 95.0
+    same_spot_m: float = 25.0
+    near_name: float = 85.0
+    near_m: float = 150.0
+    near_chain_m: float = 35.0
+    contact_name: float = 70.0
+    contact_m: float = 300.0
+    two_contacts_name: float = 50.0
+    max_m: float = 500.0
+    no_point_name: float = 85.0
+    same_source_m: float = 100.0
+    #: this many records of one source sharing a phone or domain in one area make it an organisation's
+    shared_by: int = 2
+
+
+@dataclass(slots=True)
+class Evidence:
+    """Arrays over candidate pairs (i < j)."""
+
+    i: np.ndarray
+    j: np.ndarray
+    dist: np.ndarray
+    name: np.ndarray
+    loose_name: np.ndarray
+    agree: np.ndarray
+    conflict: np.ndarray
+    chain: np.ndarray
+    kind_conflict: np.ndarray
+    same_record: np.ndarray
+    same_source: np.ndarray
+    #: the domains or the street addresses differ: two places, whatever the names say
+    place_conflict: np.ndarray
+
+
+def _ids(values: list[list[str]], width: int) -> np.ndarray:
+    """Each lead's values as small integer ids, padded with -1, so agreement is a vectorised comparison."""
+    vocab: dict[str, int] = {}
+    out = np.full((len(values), width), -1, dtype=np.int64)
+    for row, vals in enumerate(values):
+        for col, v in enumerate(vals[:width]):
+            out[row, col] = vocab.setdefault(v, len(vocab))
+    return out
+
+
+def _agree_conflict(ids: np.ndarray, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    a, b = ids[i], ids[j]
+    agree = np.zeros(len(i), dtype=bool)
+    for x in range(ids.shape[1]):
+        for y in range(ids.shape[1]):
+            agree |= (a[:, x] >= 0) & (a[:, x] == b[:, y])
+    both = (a[:, 0] >= 0) & (b[:, 0] >= 0)
+    return agree, both & ~agree
+
+
+_AREA_DEG = 0.05  # about 5 x 3 km in Europe: "nearby" for shared contacts
+
+
+def identifying(feats: Sequence[MatchFeatures], attr: str, shared_by: int) -> list[list[str]]:
+    """Each lead's phones, domains or addresses without those that businesses of `shared_by` or more
+    different names use in one source and area (see the module docstring)."""
+    names: dict[tuple[str, str, int, int], set[str]] = {}
+    areas = [
+        (int(f.lat // _AREA_DEG), int(f.lon // _AREA_DEG)) if f.lat is not None and f.lon is not None else (0, 0)
+        for f in feats
+    ]
+    for f, (y, x) in zip(feats, areas, strict=True):
+        for value in _values(f, attr):
+            names.setdefault((f.source, value, y, x), set()).add(f.name)
+    return [
+        [v for v in _values(f, attr) if len(names[(f.source, v, y, x)]) < shared_by]
+        for f, (y, x) in zip(feats, areas, strict=True)
+    ]
+
+
+def _values(f: MatchFeatures, attr: str) -> list[str]:
+    value = getattr(f, attr)
+    if isinstance(value, list):
+        return value
+    return [value] if value else []
+
+
+def evidence_for(
+    feats: Sequence[MatchFeatures], i: np.ndarray, j: np.ndarray, dist: np.ndarray, rule: MatchRule
+) -> Evidence:
+    name = np.zeros(len(i), dtype=np.float32)
+    loose = np.zeros(len(i), dtype=np.float32)
+    if len(i):
+        full = np.array([f.name for f in feats], dtype=object)
+        core = np.array([f.core for f in feats], dtype=object)
+        name = np.asarray(cpdist(full[i], full[j], scorer=fuzz.token_sort_ratio, workers=-1), dtype=np.float32)
+        core_similarity = cpdist(core[i], core[j], scorer=fuzz.token_sort_ratio, workers=-1)
+        # "Ravintola Maya" / "Maya" compare as "maya", but "Bar Haven" / "Hotel Haven" do not: their generic
+        # words differ, and say they are different places
+        generic = np.array([f.generic for f in feats], dtype=np.int64)
+        gi, gj = generic[i], generic[j]
+        compatible = ((gi & ~gj) == 0) | ((gj & ~gi) == 0)
+        name = np.where(compatible, np.maximum(name, np.asarray(core_similarity, dtype=np.float32)), name)
+        loose = np.asarray(cpdist(full[i], full[j], scorer=fuzz.token_set_ratio, workers=-1), dtype=np.float32)
+        loose = np.maximum(loose, name)
+    chain = np.array([f.chain for f in feats], dtype=bool)
+    pair_chain = chain[i] | chain[j]
+    phone_agree, phone_conflict = _agree_conflict(_ids(identifying(feats, "phones", rule.shared_by), 3), i, j)
+    domain_agree, domain_conflict = _agree_conflict(_ids(identifying(feats, "domains", rule.shared_by), 2), i, j)
+    page_agree, _ = _agree_conflict(_ids([[f.page] if f.page else [] for f in feats], 1), i, j)
+    domain_agree &= ~pair_chain | page_agree
+    addr_agree, _ = _agree_conflict(_ids(identifying(feats, "address", rule.shared_by), 1), i, j)
+    _, addr_conflict = _agree_conflict(_ids([_values(f, "address") for f in feats], 1), i, j)
+    agree = phone_agree.astype(np.int8) + domain_agree + addr_agree
+    conflict = phone_conflict.astype(np.int8) + domain_conflict + addr_conflict
+    same_record, _ = _agree_conflict(_ids([f.records for f in feats], 4), i, j)
+    sources = np.array([f.source for f in feats], dtype=object)
+    same_source = np.asarray(sources[i] == sources[j], dtype=bool) if len(i) else np.zeros(0, dtype=bool)
+    _, group_conflict = _agree_conflict(_ids([f.kinds for f in feats], 3), i, j)
+    _, category_conflict = _agree_conflict(_ids([f.categories for f in feats], 3), i, j)
+    kind_conflict = group_conflict | (same_source & category_conflict)
+    return Evidence(
+        i,
+        j,
+        dist,
+        name,
+        loose,
+        agree,
+        conflict,
+        pair_chain,
+        kind_conflict,
+        same_record,
+        same_source,
+        domain_conflict | addr_conflict,
+    )
+
+
+def decide(ev: Evidence, rule: MatchRule) -> np.ndarray:
+    """Boolean mask over the pairs of `ev`: True where the rule says "same business"."""
+    d = ev.dist
+    located = ~np.isnan(d)
+    d = np.where(located, d, np.inf)
+    clean = ev.conflict == 0
+    near_m = np.where(ev.chain, rule.near_chain_m, rule.near_m)
+    near_m = np.where(ev.same_source, np.minimum(near_m, rule.same_spot_m), near_m)
+    spot_clean = clean | (~ev.same_source & ~ev.place_conflict)
+    same_spot = (ev.name >= rule.same_spot_name) & (d <= rule.same_spot_m) & spot_clean
+    near = (ev.name >= rule.near_name) & (d <= near_m) & clean
+    contact_m = np.where(ev.same_source, min(rule.contact_m, rule.same_source_m), rule.contact_m)
+    two_m = np.where(ev.same_source, min(rule.max_m, rule.same_source_m), rule.max_m)
+    contact = (ev.loose_name >= rule.contact_name) & (d <= contact_m) & (ev.agree >= 1) & clean
+    two = (ev.loose_name >= rule.two_contacts_name) & (d <= two_m) & (ev.agree >= 2) & clean
+    no_point = ~located & (ev.name >= rule.no_point_name) & (ev.agree >= 1) & clean
+    return ev.same_record | ((same_spot | near | contact | two | no_point) & ~ev.kind_conflict)
+
+
+def strength(ev: Evidence) -> np.ndarray:
+    """How sure a match is, to join the surest first: same record, then agreements, names, closeness."""
+    closeness = np.where(np.isnan(ev.dist), 0.0, -ev.dist / 10.0)
+    return ev.same_record * 1000.0 + ev.agree * 20.0 + ev.name + closeness
+
+
+def matched_pairs(
+    feats: Sequence[MatchFeatures], rule: MatchRule | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(i, j, strength) of every pair the rule calls the same business."""
+    rule = rule or MatchRule()
+    i, j, dist = candidate_pairs(feats, max_m=rule.max_m)
+    ev = evidence_for(feats, i, j, dist, rule)
+    mask = decide(ev, rule)
+    return i[mask], j[mask], strength(ev)[mask]

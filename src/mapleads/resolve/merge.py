@@ -1,0 +1,190 @@
+"""One record from the leads of one business, with per-field provenance.
+
+Conflict policy: members are ranked by source trust (``MergePolicy.trust``, most trusted first) and, within
+a source, by freshness (``snapshot_date``); ``prefer="fresh"`` ranks by freshness first. Each field takes the
+value of the best-ranked member that has one; a different value from another member is kept in
+``extra["alternates"][field]`` with its source, and list fields (phones, emails, categories) are unioned in
+rank order. ``provenance[field]`` names the member that won (``ref`` = its source id, then its own tag or
+field).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from mapleads.lead import ADDRESS_PARTS, Address, Lead, Provenance
+from mapleads.resolve.addresses import address_key
+from mapleads.resolve.names import name_key
+from mapleads.resolve.urls import url_key
+
+DEFAULT_TRUST = ("osm", "google", "overture", "file")
+SCALAR_FIELDS: dict[str, Callable[[Any], Any]] = {
+    # field -> how two values are compared (equal keys = same value, no alternate kept)
+    "name": lambda v: name_key(v),
+    "category": lambda v: v,
+    "website": lambda v: url_key(v) or v,
+    "opening_hours": lambda v: "".join(v.split()).casefold(),
+    "brand": lambda v: name_key(v),
+    "brand_wikidata": lambda v: v,
+    "wikidata": lambda v: v,
+}
+LIST_FIELDS = ("phones", "phones_raw", "emails", "categories")
+
+
+@dataclass(frozen=True, slots=True)
+class MergePolicy:
+    trust: tuple[str, ...] = DEFAULT_TRUST
+    prefer: Literal["trust", "fresh"] = "trust"
+
+    def rank(self, leads: Sequence[Lead]) -> list[Lead]:
+        """Members best first: most trusted source (then freshest), or freshest (then most trusted)."""
+
+        def trust(lead: Lead) -> int:
+            source = lead.source.split("+")[0]
+            return self.trust.index(source) if source in self.trust else len(self.trust)
+
+        by_id = sorted(leads, key=lambda lead: lead.id)
+        by_fresh = sorted(by_id, key=lambda lead: lead.snapshot_date or "", reverse=True)
+        if self.prefer == "fresh":
+            return sorted(by_fresh, key=lambda lead: lead.snapshot_date or "", reverse=True)
+        return sorted(by_fresh, key=trust)
+
+
+def member_id(lead: Lead) -> str:
+    return lead.id or f"{lead.source}:{lead.source_id}"
+
+
+def member_ids(leads: Sequence[Lead]) -> list[str]:
+    """The source records behind `leads`: their ids, or the members of leads merged in an earlier run."""
+    return sorted({m for lead in leads for m in (lead.extra.get("members") or [member_id(lead)])})
+
+
+def merge_leads(leads: Sequence[Lead], policy: MergePolicy | None = None) -> Lead:
+    """The merged record of `leads` (already normalised); a single lead comes back unchanged."""
+    if len(leads) == 1:
+        return leads[0]
+    policy = policy or MergePolicy()
+    ranked = policy.rank(leads)
+    best = ranked[0]
+    rule = f"merge:{policy.prefer}"
+    merged = dataclasses.replace(
+        best,
+        categories=[],
+        tags=dict(best.tags),
+        phones=[],
+        phones_raw=[],
+        emails=[],
+        socials={},
+        provenance={},
+        extra={},
+    )
+    alternates: dict[str, list[dict[str, str]]] = {}
+
+    def credit(field: str, member: Lead) -> None:
+        own = member.provenance.get(field)
+        ref = member.source_id
+        if own is not None:
+            ref = own.ref if own.ref.startswith(f"{member.source_id}#") else f"{member.source_id}#{own.ref}"
+        merged.provenance[field] = Provenance(member.source, ref, rule)
+
+    for field, key in SCALAR_FIELDS.items():
+        winner: Lead | None = None
+        for member in ranked:
+            value = getattr(member, field)
+            if not value:
+                continue
+            if winner is None:
+                winner = member
+                setattr(merged, field, value)
+                credit(field, member)
+            elif key(value) != key(getattr(winner, field)) and not any(
+                key(a["value"]) == key(value) for a in alternates.get(field, [])
+            ):
+                alternates.setdefault(field, []).append(_alternate(value, member))
+    for field in LIST_FIELDS:
+        values: list[str] = []
+        for member in ranked:
+            new = [v for v in getattr(member, field) if v not in values]
+            if new and not values:
+                credit(field, member)
+            values.extend(new)
+        setattr(merged, field, values)
+    _merge_location(merged, ranked, credit)
+    _merge_address(merged, ranked, credit, alternates)
+    for member in ranked:
+        for network, url in member.socials.items():
+            if network not in merged.socials:
+                merged.socials[network] = url
+                credit(f"socials.{network}", member)
+    merged.snapshot_date = max((m.snapshot_date for m in ranked if m.snapshot_date), default=None)
+    for member in reversed(ranked):
+        merged.extra.update({k: v for k, v in member.extra.items() if k not in _RESOLVE_KEYS})
+    _carry_alternates(merged, ranked, alternates)
+    merged.source = "+".join(dict.fromkeys(s for m in ranked for s in m.source.split("+")))
+    members = member_ids(ranked)
+    if len(members) > 1:
+        merged.extra["members"] = members
+    if alternates:
+        merged.extra["alternates"] = alternates
+    return merged
+
+
+_RESOLVE_KEYS = frozenset({"members", "alternates", "score", "score_components", "first_seen", "change"})
+
+
+def _carry_alternates(merged: Lead, ranked: list[Lead], alternates: dict[str, list[dict[str, Any]]]) -> None:
+    """Alternates of leads merged in an earlier run stay, unless they are now the chosen value."""
+    for member in ranked:
+        for field, values in (member.extra.get("alternates") or {}).items():
+            key = SCALAR_FIELDS.get(field, lambda v: v)
+            current = merged.address.formatted() if field == "address" else getattr(merged, field, None)
+            kept = alternates.setdefault(field, [])
+            for alt in values:
+                chosen = bool(current) and key(alt["value"]) == key(current)
+                if not chosen and all(key(a["value"]) != key(alt["value"]) for a in kept):
+                    kept.append(alt)
+            if not kept:
+                del alternates[field]
+
+
+def _alternate(value: Any, member: Lead) -> dict[str, Any]:
+    return {"value": value, "source": member.source, "ref": member_id(member)}
+
+
+def _merge_location(merged: Lead, ranked: list[Lead], credit: Callable[[str, Lead], None]) -> None:
+    for member in ranked:
+        if member.lat is not None and member.lon is not None:
+            merged.lat, merged.lon = member.lat, member.lon
+            credit("location", member)
+            return
+
+
+def _merge_address(
+    merged: Lead,
+    ranked: list[Lead],
+    credit: Callable[[str, Lead], None],
+    alternates: dict[str, list[dict[str, Any]]],
+) -> None:
+    """The best-ranked full address (else the best-ranked partial one), its gaps filled from members that
+    give the same street address; a different street address is kept as an alternate."""
+    with_parts = [m for m in ranked if any(getattr(m.address, p) for p in ADDRESS_PARTS)]
+    if not with_parts:
+        return
+    winner = next((m for m in with_parts if m.address.is_full), with_parts[0])
+    address = dataclasses.replace(winner.address)
+    credit("address", winner)
+    key = address_key(address)
+    seen = {key}
+    for member in with_parts:
+        other = address_key(member.address)
+        if other is None or other == key:
+            for part in ADDRESS_PARTS:
+                if getattr(address, part) is None and getattr(member.address, part) is not None:
+                    setattr(address, part, getattr(member.address, part))
+        elif other not in seen:
+            seen.add(other)
+            alternates.setdefault("address", []).append(_alternate(member.address.formatted(), member))
+    merged.address = Address(**{p: getattr(address, p) for p in ADDRESS_PARTS})

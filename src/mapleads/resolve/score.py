@@ -1,0 +1,126 @@
+"""Lead score 0-100: how reachable and how trustworthy a lead is, with every component shown.
+
+Each component is a value between 0 and 1; the score is the weighted mean × 100 over the components that
+apply (rating and review count only where the source has them, freshness only where a date is known), so a
+source without ratings does not cost its leads points. ``extra["score_components"]`` shows per component its
+value, weight and the points it contributed (the points add up to the score).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+from mapleads.lead import Lead
+from mapleads.resolve.contacts import FREEMAIL_DOMAINS, email_domain
+from mapleads.resolve.urls import PATH_PLATFORMS, SUBDOMAIN_PLATFORMS, domain_key, registered_domain
+
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "email": 25.0,
+    "phone": 20.0,
+    "website": 15.0,
+    "opening_hours": 5.0,
+    "completeness": 15.0,
+    "rating": 5.0,
+    "reviews": 5.0,
+    "freshness": 10.0,
+}
+FRESH_DAYS = 180
+STALE_DAYS = 3 * 365
+_DATE_TAGS = ("check_date", "survey:date", "check_date:opening_hours", "source:date")
+
+
+def _email(lead: Lead) -> float | None:
+    if not lead.emails:
+        return 0.0
+    own = registered_domain(lead.website)
+    domains = {email_domain(e) for e in lead.emails}
+    if own and own in domains:
+        return 1.0
+    return 0.5 if domains - FREEMAIL_DOMAINS else 0.4
+
+
+def _website(lead: Lead) -> float | None:
+    key = domain_key(lead.website)
+    if not key:
+        return 0.0
+    domain = registered_domain(lead.website)
+    return 0.5 if "/" in key or domain in PATH_PLATFORMS or domain in SUBDOMAIN_PLATFORMS else 1.0
+
+
+def _completeness(lead: Lead) -> float | None:
+    checks = (
+        lead.address.is_full,
+        bool(lead.address.postcode and lead.address.city),
+        bool(lead.category or lead.categories),
+        lead.lat is not None and lead.lon is not None,
+        bool(lead.socials),
+    )
+    return sum(checks) / len(checks)
+
+
+def _rating(lead: Lead) -> float | None:
+    rating = _number(lead.extra.get("rating"))
+    return None if rating is None else max(0.0, min(rating / 5.0, 1.0))
+
+
+def _reviews(lead: Lead) -> float | None:
+    count = _number(lead.extra.get("review_count", lead.extra.get("user_rating_count")))
+    return None if count is None else min(math.log10(1 + max(count, 0)) / 3.0, 1.0)
+
+
+def _freshness(lead: Lead, today: date) -> float | None:
+    dates = [d for d in (_date(lead.snapshot_date), *(_date(lead.tags.get(t)) for t in _DATE_TAGS)) if d]
+    if not dates:
+        return None
+    age = (today - max(dates)).days
+    if age <= FRESH_DAYS:
+        return 1.0
+    return max(0.0, 1.0 - (age - FRESH_DAYS) / (STALE_DAYS - FRESH_DAYS))
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return float(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def score_lead(lead: Lead, weights: Mapping[str, float] | None = None, today: date | None = None) -> Lead:
+    """Set ``extra["score"]`` (0-100) and ``extra["score_components"]`` on `lead` and return it."""
+    w = {**DEFAULT_WEIGHTS, **(weights or {})}
+    today = today or datetime.now(UTC).date()
+    values: dict[str, float | None] = {
+        "email": _email(lead),
+        "phone": 1.0 if lead.phones else 0.0,
+        "website": _website(lead),
+        "opening_hours": 1.0 if lead.opening_hours else 0.0,
+        "completeness": _completeness(lead),
+        "rating": _rating(lead),
+        "reviews": _reviews(lead),
+        "freshness": _freshness(lead, today),
+    }
+    applicable = {k: v for k, v in values.items() if v is not None and w.get(k, 0) > 0}
+    total = sum(w[k] for k in applicable)
+    components = {
+        k: {
+            "value": round(v, 3),
+            "weight": w[k],
+            "points": round(100 * w[k] * v / total, 1) if total else 0.0,
+        }
+        for k, v in applicable.items()
+    }
+    lead.extra["score"] = round(sum(100 * w[k] * v for k, v in applicable.items()) / total) if total else 0
+    lead.extra["score_components"] = components
+    return lead

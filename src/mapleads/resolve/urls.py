@@ -1,0 +1,109 @@
+"""Website canonicalisation and the business's own domain.
+
+Two renderings of one site ("HTTP://WWW.Maya.fi/?utm_source=google", "https://maya.fi") get the same key; the
+website a user sees stays a working URL (the host keeps its ``www.``, which some sites need).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import tldextract
+
+from mapleads.normalize import normalize_website
+
+#: Query parameters that track a visit and never select content.
+TRACKING_PARAMS = frozenset(
+    {"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "mc_cid", "mc_eid", "igshid", "_ga",
+     "_gl", "ref", "ref_src", "spm", "srsltid", "wt.mc_id", "trk", "hsctatracking"}
+)  # fmt: skip
+_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "__hs", "_hs")
+#: Shared hosts where the first path segment names the business (a Facebook page, a Yelp listing).
+PATH_PLATFORMS = frozenset(
+    {"facebook.com", "instagram.com", "linkedin.com", "twitter.com", "x.com", "youtube.com", "tiktok.com",
+     "google.com", "goo.gl", "linktr.ee", "tripadvisor.com", "tripadvisor.fi", "yelp.com", "vk.com", "ok.ru",
+     "t.me", "booking.com", "sites.google.com"}
+)  # fmt: skip
+#: Shared registered domains where the subdomain is the business ("maria.wixsite.com").
+SUBDOMAIN_PLATFORMS = frozenset(
+    {"wixsite.com", "business.site", "blogspot.com", "wordpress.com", "webnode.fi", "webnode.com",
+     "github.io", "square.site", "carrd.co", "weebly.com", "jimdo.com", "jimdosite.com", "site123.me",
+     "mystrikingly.com"}
+)  # fmt: skip
+_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)  # bundled list: never fetched
+
+
+def _is_tracking(param: str) -> bool:
+    p = param.lower()
+    return p in TRACKING_PARAMS or p.startswith(_TRACKING_PREFIXES)
+
+
+@lru_cache(maxsize=262_144)
+def canonical_url(url: str | None) -> str | None:
+    """The website as one canonical URL: lower-case scheme and host, no default port, no tracking parameters
+    (remaining ones sorted), no fragment, no trailing slash; None when it is not a web address."""
+    absolute = normalize_website(url)
+    if not absolute:
+        return None
+    try:
+        parts = urlsplit(absolute)
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".")
+    if scheme not in ("http", "https") or "@" in parts.netloc or "." not in host or " " in host:
+        return None
+    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
+        host = f"{host}:{port}"
+    query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)))
+    path = parts.path.rstrip("/")
+    return urlunsplit((scheme, host, path, query, ""))
+
+
+@lru_cache(maxsize=262_144)
+def url_key(url: str | None) -> str | None:
+    """Canonical URL without scheme and ``www.``: what two renderings of the same page share."""
+    canon = canonical_url(url)
+    if canon is None:
+        return None
+    rest = canon.partition("://")[2]
+    return rest.removeprefix("www.")
+
+
+@lru_cache(maxsize=262_144)
+def registered_domain(host_or_url: str | None) -> str | None:
+    """The domain a business registered ("shop.example.co.uk" -> "example.co.uk"), from the bundled public
+    suffix list; None for IP addresses and bare suffixes."""
+    if not host_or_url:
+        return None
+    host = host_or_url
+    if "/" in host or ":" in host:
+        canon = canonical_url(host_or_url)
+        if canon is None:
+            return None
+        host = urlsplit(canon).hostname or ""
+    domain = _EXTRACT(host.lower()).top_domain_under_public_suffix
+    return domain or None
+
+
+@lru_cache(maxsize=262_144)
+def domain_key(url: str | None) -> str | None:
+    """What identifies a business by its website: its registered domain, or on a shared platform (a Facebook
+    page, a Wix site) the platform plus the page's first path segment."""
+    canon = canonical_url(url)
+    if canon is None:
+        return None
+    parts = urlsplit(canon)
+    domain = registered_domain(parts.hostname)
+    if domain is None:
+        return None
+    host = (parts.hostname or "").removeprefix("www.").removeprefix("m.")
+    if domain in SUBDOMAIN_PLATFORMS:
+        return host if host != domain else None
+    platform = host if host in PATH_PLATFORMS else domain if domain in PATH_PLATFORMS else None
+    if platform is None:
+        return domain
+    segment = parts.path.strip("/").split("/")[0].casefold()
+    return f"{platform}/{segment}" if segment else None

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mapleads.cli import main
+from mapleads.settings import get_settings
+
+from .conftest import DEMO
+
+
+@pytest.fixture
+def empty_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("MAPLEADS_DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    return tmp_path / "data"
+
+
+def test_build_then_list_shows_the_index(empty_data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["index", "build", str(DEMO)]) == 0
+    out = capsys.readouterr().out
+    assert "local/helsinki: indexed" in out and "leads" in out
+    assert main(["data", "list"]) == 0
+    listing = capsys.readouterr().out
+    assert "local/helsinki" in listing and "ready" in listing
+
+
+def test_build_of_a_region_that_is_not_downloaded_says_how_to_get_it(
+    empty_data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["index", "build", "narnia"]) == 1
+    err = capsys.readouterr().err
+    assert "region 'narnia' is not on this machine" in err and "mapleads data download narnia" in err
+
+
+def test_build_of_a_missing_file_is_one_line(empty_data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["index", "build", "missing.osm.pbf"]) == 1
+    assert "file not found" in capsys.readouterr().err
+
+
+def test_build_of_a_file_that_is_not_a_pbf_is_one_line(
+    empty_data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    junk = tmp_path / "junk.osm.pbf"
+    junk.write_bytes(b"<html>not found</html>" * 50)
+    assert main(["index", "build", str(junk)]) == 1
+    err = capsys.readouterr().err
+    assert "junk.osm.pbf" in err and "Traceback" not in err
+    assert not (empty_data_dir / "regions" / "local" / "junk" / "index").exists()

@@ -1,0 +1,106 @@
+"""`mapleads resolve`, `mapleads diff` and `mapleads suppress` as a user runs them."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from mapleads.cli import main
+from mapleads.export import read_leads, write_leads
+from mapleads.lead import Lead
+from tests.resolve.conftest import google_rendering
+
+MAYA = "osm:n59622323"
+
+
+@pytest.fixture
+def exports(tmp_path: Path, osm: dict[str, Lead]) -> tuple[Path, Path]:
+    """An OSM export of Helsinki (CSV) and a Google-style export of one business (XLSX)."""
+    osm_file, google_file = tmp_path / "osm.csv", tmp_path / "google.xlsx"
+    write_leads(osm.values(), osm_file)
+    write_leads([google_rendering(osm[MAYA], "ChIJmaya", phones_raw=["040 123 4567"])], google_file)
+    return osm_file, google_file
+
+
+def test_resolve_merges_exports_of_two_sources(exports: tuple[Path, Path], tmp_path: Path, capsys) -> None:
+    out = tmp_path / "resolved.csv"
+    assert main(["resolve", *map(str, exports), "-o", str(out)]) == 0
+    leads = {lead.id: lead for lead in read_leads(out)}
+    osm_count = sum(1 for _ in read_leads(exports[0]))
+    assert len(leads) == osm_count - 2  # the Google record merged, and the two duplicates inside OSM
+    assert leads[MAYA].extra["members"] == ["google:ChIJmaya", MAYA]
+    assert leads[MAYA].phones == ["+358401234567"]
+    assert leads[MAYA].provenance["phones"].source == "google"
+    assert 0 <= leads[MAYA].extra["score"] <= 100
+    assert f"{osm_count + 1} leads from 2 file(s): 3 duplicates merged" in capsys.readouterr().err
+
+
+def test_resolve_reads_a_users_own_lead_list(tmp_path: Path) -> None:
+    mine = tmp_path / "mine.csv"
+    mine.write_text(
+        "Company,Telephone,Web,Street address,Zip,City,Country\n"
+        "Maya Bar & Grill,09 1234567,https://www.maya.fi/?utm_source=x,Mikonkatu 18,00100,Helsinki,FI\n"
+        "MAYA BAR AND GRILL OY,+358 9 123 4567,maya.fi,Mikonk. 18,00100,Helsinki,FI\n"
+        "Other Place,040 1234567,,Aleksanterinkatu 5,00100,Helsinki,FI\n"
+    )
+    out = tmp_path / "out.csv"
+    assert main(["resolve", str(mine), "-o", str(out), "--no-history"]) == 0
+    leads = list(read_leads(out))
+    assert [lead.name for lead in leads] == ["Maya Bar & Grill", "Other Place"]
+    assert leads[0].extra["members"] == ["file:mine.csv:2", "file:mine.csv:3"]
+    assert (leads[0].address.street, leads[0].address.housenumber) == ("Mikonkatu", "18")
+    assert leads[0].phones == ["+35891234567"]
+
+
+def test_resolve_leaves_out_suppressed_businesses(exports: tuple[Path, Path], tmp_path: Path) -> None:
+    assert main(["suppress", "add", "maya.fi", "--note", "asked not to be contacted"]) == 0
+    out = tmp_path / "resolved.csv"
+    assert main(["resolve", *map(str, exports), "-o", str(out)]) == 0
+    assert MAYA not in {lead.id for lead in read_leads(out)}
+
+
+def test_diff_reports_new_changed_and_gone(tmp_path: Path, osm: dict[str, Lead], capsys) -> None:
+    leads = list(osm.values())
+    write_leads(leads[:-1], tmp_path / "old.csv")
+    leads[0].opening_hours = "Mo-Su 00:00-24:00"
+    write_leads(leads[1:], tmp_path / "new.csv")
+    changes = tmp_path / "changes.csv"
+    assert main(["diff", str(tmp_path / "old.csv"), str(tmp_path / "new.csv"), "-o", str(changes)]) == 0
+    assert f"new: 1  changed: 0  gone: 1  unchanged: {len(leads) - 2}" in capsys.readouterr().out
+    rows = list(csv.DictReader(changes.open()))
+    assert [(r["change"], r["id"]) for r in rows] == [("new", leads[-1].id), ("gone", leads[0].id)]
+
+
+def test_suppress_export_list_and_import(tmp_path: Path, capsys) -> None:
+    assert main(["suppress", "add", "info@maya.fi", "+358 9 39351"]) == 0
+    assert main(["suppress", "add", "--name", "Maya Bar & Grill", "--address", "Mikonkatu 18, 00100 Helsinki"]) == 0
+    assert main(["suppress", "export", str(tmp_path / "list.csv")]) == 0
+    assert main(["suppress", "list"]) == 0
+    listing = capsys.readouterr().out
+    assert "name_address" in listing and "maya" not in listing.lower()
+    assert main(["suppress", "import", str(tmp_path / "list.csv")]) == 0
+    assert "imported 3; the list has 3" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["suppress", "add", "Maya"], "give --kind"),
+        (["suppress", "add", "--name", "Maya"], "--name and --address go together"),
+        (["resolve", "missing.csv", "-o", "out.csv"], "no such file"),
+        (["suppress", "import", "missing.csv"], "no such file"),
+    ],
+)
+def test_bad_input_is_one_clear_line(argv: list[str], message: str, capsys) -> None:
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_file_without_a_name_column_is_refused(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "no-names.csv"
+    path.write_text("Telephone,City\n040 1234567,Helsinki\n")
+    assert main(["resolve", str(path), "-o", str(tmp_path / "out.csv")]) == 1
+    assert "no name column" in capsys.readouterr().err
