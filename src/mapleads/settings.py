@@ -209,6 +209,50 @@ class Settings(BaseSettings):
     tile_url: str = Field(
         default="https://tile.openstreetmap.org/{z}/{x}/{y}.png", description="Map tile URL template."
     )
+    tile_attribution: str = Field(
+        default="© OpenStreetMap contributors", description="Credit line shown under the map tiles."
+    )
+    allowed_hosts: str = Field(
+        default="127.0.0.1,localhost", description="Comma-separated host names the web service answers to."
+    )
+    tls: bool = Field(
+        default=False,
+        description="Served over HTTPS (behind a TLS proxy): secure cookies, HSTS and HTTPS redirects on.",
+    )
+    media_dir: Path | None = Field(
+        default=None, description="Where job downloads are stored; data_dir/media when unset."
+    )
+    web_pbf_path: Path | None = Field(
+        default=None, description="The .pbf file web jobs with source 'pbf' read (e.g. a country extract)."
+    )
+    email_host: str | None = Field(
+        default=None, description="SMTP server for account emails; printed to the console when unset."
+    )
+    email_port: int = Field(default=587, description="SMTP port.")
+    email_user: str | None = Field(default=None, description="SMTP user name.")
+    email_password: str | None = Field(default=None, description="SMTP password (never logged).")
+    email_use_tls: bool = Field(default=True, description="STARTTLS to the SMTP server.")
+    email_from: str = Field(default="MapLeadExtractor <noreply@localhost>", description="Sender of emails.")
+    signup_min_age: int = Field(default=13, description="Minimum age users confirm at sign-up.")
+    signup_min_age_by_country: dict[str, int] = Field(
+        default_factory=dict,
+        description='Per-country minimum ages (JSON, e.g. {"DE": 16, "NL": 16}) overriding signup_min_age.',
+    )
+    privacy_policy_version: str = Field(
+        default="2025-01", description="Policy version stored with every consent record."
+    )
+    job_heartbeat_s: float = Field(default=2.0, description="How often a running job proves it is alive.")
+    job_stale_after_s: float = Field(
+        default=30.0, description="A running job silent for this long is re-queued by the reaper."
+    )
+    job_batch_size: int = Field(default=100, description="Leads written per database transaction.")
+    workers: int = Field(default=2, description="Worker threads of the job queue started by `mapleads serve`.")
+    oidc_server_url: str | None = Field(
+        default=None, description="OpenID Connect issuer for optional social login (with oidc_client_id)."
+    )
+    oidc_client_id: str | None = Field(default=None, description="OpenID Connect client id.")
+    oidc_client_secret: str | None = Field(default=None, description="OpenID Connect client secret.")
+    oidc_name: str = Field(default="Single sign-on", description="Button label of the OpenID Connect login.")
 
     @classmethod
     def settings_customise_sources(
