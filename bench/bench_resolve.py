@@ -92,7 +92,7 @@ def _moved(lat: float, lon: float, metres: float, rng: random.Random) -> tuple[f
     angle = rng.uniform(0, 2 * np.pi)
     dlat = metres * np.sin(angle) / M_PER_DEG_LAT
     dlon = metres * np.cos(angle) / (M_PER_DEG_LAT * np.cos(np.radians(lat)))
-    return lat + dlat, lon + dlon
+    return float(lat + dlat), float(lon + dlon)
 
 
 def _website_variant(url: str | None, rng: random.Random) -> str | None:

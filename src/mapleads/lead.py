@@ -90,12 +90,43 @@ class Lead:
     # --- serialisation -------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """Nested, JSON-ready form (JSON, NDJSON, GeoJSON properties)."""
-        result: dict[str, Any] = orjson.loads(self.to_json())
-        return result
+        a = self.address
+        return {
+            "id": self.id,
+            "name": self.name,
+            "source": self.source,
+            "source_id": self.source_id,
+            "lat": self.lat,
+            "lon": self.lon,
+            "category": self.category,
+            "categories": list(self.categories),
+            "tags": dict(self.tags),
+            "address": {
+                "street": a.street,
+                "housenumber": a.housenumber,
+                "unit": a.unit,
+                "postcode": a.postcode,
+                "city": a.city,
+                "state": a.state,
+                "country_code": a.country_code,
+            },
+            "phones": list(self.phones),
+            "phones_raw": list(self.phones_raw),
+            "website": self.website,
+            "emails": list(self.emails),
+            "socials": dict(self.socials),
+            "opening_hours": self.opening_hours,
+            "brand": self.brand,
+            "brand_wikidata": self.brand_wikidata,
+            "wikidata": self.wikidata,
+            "snapshot_date": self.snapshot_date,
+            "provenance": {k: {"source": v.source, "ref": v.ref, "rule": v.rule} for k, v in self.provenance.items()},
+            "extra": self.extra,
+        }
 
     def to_json(self) -> bytes:
-        """`to_dict()` as JSON bytes, serialised by orjson straight from the dataclasses (fast)."""
-        return orjson.dumps(self)
+        """`to_dict()` as JSON bytes (orjson serialises slotted dataclasses slowly, plain dicts fast)."""
+        return orjson.dumps(self.to_dict())
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Lead:

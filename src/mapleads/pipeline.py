@@ -18,6 +18,7 @@ Stage = Callable[[Iterable[Lead]], Iterator[Lead]]
 ORDER = ("normalize", "enrich", "resolve")
 _STAGES: dict[str, str] = {
     "normalize": "mapleads.normalize:normalize_stage",
+    "enrich": "mapleads.enrich:enrich_stage",
     "resolve": "mapleads.resolve:resolve_stage",
 }
 

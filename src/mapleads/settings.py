@@ -147,6 +147,38 @@ class Settings(BaseSettings):
         description="Export personal (non-role) email addresses; off because they are personal data.",
     )
 
+    crawl_connect_timeout: float = Field(default=5.0, description="Seconds to open a connection to a site.")
+    crawl_read_timeout: float = Field(default=10.0, description="Seconds to wait for the next bytes.")
+    crawl_site_timeout: float = Field(default=40.0, description="Seconds for one whole site.")
+    crawl_max_body_bytes: int = Field(
+        default=2_000_000, description="Bytes read of one page at most; the rest is not downloaded."
+    )
+    crawl_max_redirects: int = Field(default=5, description="Redirects followed per request at most.")
+    crawl_extra_pages: int = Field(
+        default=4, description="Pages read after the home page (contact, imprint, about, privacy); 4 at most."
+    )
+    crawl_host_map: dict[str, str] = Field(
+        default_factory=dict,
+        description='Host name patterns resolved to fixed IPs, e.g. {"*": "127.0.0.1"} (tests and '
+        "benchmarks; when set, names it does not match are unreachable).",
+    )
+    crawl_cache: bool = Field(
+        default=True, description="Keep crawl state per lead and an ETag/Last-Modified page cache (data_dir)."
+    )
+    crawl_state_max_age_days: float = Field(
+        default=30.0, description="A lead crawled more recently than this is not crawled again (resume)."
+    )
+    enrich_mx_check: bool = Field(default=False, description="Check that kept email domains have MX records.")
+    enrich_dns_servers: list[str] = Field(
+        default_factory=list, description="DNS servers (IP or IP:port) for the MX check; system's if empty."
+    )
+    enrich_browser_fallback: bool = Field(
+        default=False, description="Render JavaScript-only home pages with a headless Chromium (Playwright)."
+    )
+    chromium_path: str = Field(
+        default="/usr/bin/chromium", description="Chromium run by Playwright (Debian's `chromium` package)."
+    )
+
     # --- resolution (issue 6) ----------------------------------------------------------------------------
     suppression_key: str | None = Field(
         default=None, description="Secret key for the suppression list's keyed hashes (generated if unset)."
@@ -177,6 +209,50 @@ class Settings(BaseSettings):
     tile_url: str = Field(
         default="https://tile.openstreetmap.org/{z}/{x}/{y}.png", description="Map tile URL template."
     )
+    tile_attribution: str = Field(
+        default="© OpenStreetMap contributors", description="Credit line shown under the map tiles."
+    )
+    allowed_hosts: str = Field(
+        default="127.0.0.1,localhost", description="Comma-separated host names the web service answers to."
+    )
+    tls: bool = Field(
+        default=False,
+        description="Served over HTTPS (behind a TLS proxy): secure cookies, HSTS and HTTPS redirects on.",
+    )
+    media_dir: Path | None = Field(
+        default=None, description="Where job downloads are stored; data_dir/media when unset."
+    )
+    web_pbf_path: Path | None = Field(
+        default=None, description="The .pbf file web jobs with source 'pbf' read (e.g. a country extract)."
+    )
+    email_host: str | None = Field(
+        default=None, description="SMTP server for account emails; printed to the console when unset."
+    )
+    email_port: int = Field(default=587, description="SMTP port.")
+    email_user: str | None = Field(default=None, description="SMTP user name.")
+    email_password: str | None = Field(default=None, description="SMTP password (never logged).")
+    email_use_tls: bool = Field(default=True, description="STARTTLS to the SMTP server.")
+    email_from: str = Field(default="MapLeadExtractor <noreply@localhost>", description="Sender of emails.")
+    signup_min_age: int = Field(default=13, description="Minimum age users confirm at sign-up.")
+    signup_min_age_by_country: dict[str, int] = Field(
+        default_factory=dict,
+        description='Per-country minimum ages (JSON, e.g. {"DE": 16, "NL": 16}) overriding signup_min_age.',
+    )
+    privacy_policy_version: str = Field(
+        default="2025-01", description="Policy version stored with every consent record."
+    )
+    job_heartbeat_s: float = Field(default=2.0, description="How often a running job proves it is alive.")
+    job_stale_after_s: float = Field(
+        default=30.0, description="A running job silent for this long is re-queued by the reaper."
+    )
+    job_batch_size: int = Field(default=100, description="Leads written per database transaction.")
+    workers: int = Field(default=2, description="Worker threads of the job queue started by `mapleads serve`.")
+    oidc_server_url: str | None = Field(
+        default=None, description="OpenID Connect issuer for optional social login (with oidc_client_id)."
+    )
+    oidc_client_id: str | None = Field(default=None, description="OpenID Connect client id.")
+    oidc_client_secret: str | None = Field(default=None, description="OpenID Connect client secret.")
+    oidc_name: str = Field(default="Single sign-on", description="Button label of the OpenID Connect login.")
 
     @classmethod
     def settings_customise_sources(

@@ -85,3 +85,10 @@ def test_it_leaves_no_half_file_when_writing_fails(leads: list[Lead], tmp_path: 
     with pytest.raises(RuntimeError):
         write_leads(broken(), out)  # type: ignore[arg-type]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_to_dict_names_every_field_of_the_record() -> None:
+    import dataclasses
+
+    lead = Lead(id="x:1", name="n", source="osm", source_id="node/1")
+    assert list(lead.to_dict()) == [f.name for f in dataclasses.fields(Lead)]

@@ -104,3 +104,17 @@ def test_a_file_without_a_name_column_is_refused(tmp_path: Path, capsys) -> None
     path.write_text("Telephone,City\n040 1234567,Helsinki\n")
     assert main(["resolve", str(path), "-o", str(tmp_path / "out.csv")]) == 1
     assert "no name column" in capsys.readouterr().err
+
+
+def test_extract_resolves_its_own_output_by_default(tmp_path: Path) -> None:
+    from tests.resolve.conftest import DEMO_PBF
+
+    resolved, raw = tmp_path / "resolved.csv", tmp_path / "raw.csv"
+    assert main(["extract", "all", "--from", str(DEMO_PBF), "-o", str(resolved), "-q"]) == 0
+    assert main(["extract", "all", "--from", str(DEMO_PBF), "-o", str(raw), "-q", "--no-resolve"]) == 0
+    merged = [lead for lead in read_leads(resolved) if "members" in lead.extra]
+    assert [lead.extra["members"] for lead in merged] == [
+        ["osm:n1380974058", "osm:n1985596744"],
+        ["osm:n5011281354", "osm:n5011281355"],
+    ]
+    assert sum(1 for _ in read_leads(raw)) == sum(1 for _ in read_leads(resolved)) + 2

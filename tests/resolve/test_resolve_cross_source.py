@@ -103,3 +103,13 @@ def test_different_phone_formats_become_one_e164_number(osm: dict[str, Lead]) ->
     assert hilton.extra["alternates"]["name"] == [
         {"value": "Hilton Helsinki Strand Hotel", "source": "google", "ref": "google:ChIJhilton"}
     ]
+
+
+def test_resolving_a_merged_lead_again_with_a_new_record_keeps_everything(osm: dict[str, Lead]) -> None:
+    first = _by_member(resolve_leads(_sources(osm), suppression=False))[MAYA]
+    stored = Lead.from_row(first.to_row())  # as read back from a CSV export
+    yelp = google_rendering(osm[MAYA], "yelp-maya", source="yelp", id="yelp:maya", opening_hours="Mo-Fr 12-20")
+    [again] = [lead for lead in resolve_leads([stored, yelp], suppression=False) if lead.id == MAYA]
+    assert again.extra["members"] == ["google:ChIJmaya", MAYA, "overture:08f1a2maya", "yelp:maya"]
+    assert [a["value"] for a in again.extra["alternates"]["opening_hours"]] == ["Mo-Su 11:00-22:00", "Mo-Fr 12-20"]
+    assert again.source == "osm+google+overture+yelp"

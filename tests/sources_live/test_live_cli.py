@@ -73,3 +73,8 @@ def test_the_cli_prints_one_line_for_a_bad_google_key(server, monkeypatch, capsy
 def test_the_cli_refuses_a_live_source_without_an_area(source: str, capsys) -> None:  # type: ignore[no-untyped-def]
     assert main(["extract", "cafe", "--source", source, "-q"]) == 1
     assert "needs" in capsys.readouterr().err
+
+
+def test_the_cli_refuses_a_flag_meant_for_another_source(capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["extract", "cafe", "--source", "overpass", "--bbox", "24.9,60.1,25.0,60.2", "--budget", "3"]) == 1
+    assert "--budget applies to --source google only" in capsys.readouterr().err

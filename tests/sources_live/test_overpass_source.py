@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import time
 
+import numpy as np
 import pytest
 from aiohttp import web
+from shapely.geometry import Polygon
 
 import mapleads
 from mapleads.areas import Area, area_from_bbox, area_from_radius
@@ -199,3 +202,14 @@ def test_it_yields_the_same_node_leads_as_the_pbf_source_for_the_same_data(overp
             reference.socials,
         )
         assert (lead.lat, lead.lon) == pytest.approx((reference.lat, reference.lon), abs=1e-7)
+
+
+def test_it_sends_a_detailed_boundary_as_a_simplified_polygon_that_still_holds_the_area(overpass: FakeOverpass) -> None:
+    angles = np.linspace(0, 2 * np.pi, 5001)
+    radius = 0.006 * (1 + 0.15 * np.sin(angles * 40))  # a wiggly boundary with 5,000 vertices
+    ring = np.column_stack([24.944 + 2 * radius * np.cos(angles), 60.169 + radius * np.sin(angles)])
+    area = Area(name="wiggly", geometry=Polygon(ring), kind="polygon")
+    leads = run(overpass, area, None)
+    assert {lead.id for lead in leads} == expected_ids(area, None)
+    sent = re.search(r'poly:"([^"]*)"', overpass.queries[0])
+    assert sent is not None and len(sent.group(1).split()) // 2 <= 400

@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # click usage errors arrive here in non-standalone mode
         import click
 
-        if isinstance(exc, click.ClickException):
+        if isinstance(exc, (click.ClickException, typer.TyperException)) and hasattr(exc, "show"):
             exc.show()
             return exc.exit_code
         raise

@@ -89,6 +89,9 @@ def extract_command(
     fields: Annotated[str | None, typer.Option("--fields", help="Comma-separated columns to write.")] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most this many leads.")] = None,
     bom: Annotated[bool, typer.Option("--bom", help="CSV with a UTF-8 BOM, for Excel.")] = False,
+    enrich: Annotated[
+        bool, typer.Option("--enrich", help="Read each lead's website for emails, phones, social profiles.")
+    ] = False,
     resolve: Annotated[
         bool,
         typer.Option(
@@ -119,9 +122,9 @@ def extract_command(
             progress.update(task, completed=done, total=total or None)
 
     options: dict[str, Any] = {"path": source_file} if source_file is not None else {}
+    options.update(_source_options(source, budget=budget, min_confidence=min_confidence))
     if source == "auto":  # a current local index when one covers the query, else the .pbf
         source, options = auto_source(options, place=place, bbox=bbox, near=near, radius=radius, polygon=polygon)
-    options.update(_source_options(budget=budget, min_confidence=min_confidence))
     area = resolve_area(
         get_source(source, **options), place=place, bbox=bbox, near=near, radius=radius, polygon=polygon
     )
@@ -137,6 +140,7 @@ def extract_command(
             source_options=options,
             area=area,
             limit=limit,
+            enrich=enrich,
             resolve=resolve,
             progress=report if progress else None,
         )
@@ -159,9 +163,18 @@ def extract_command(
             out.print(f"wrote {summary.count} leads to {output}")
 
 
-def _source_options(**given: float | None) -> dict[str, float]:
+#: source-specific flags and the one source each applies to
+SOURCE_FLAGS = {"budget": "google", "min_confidence": "overture"}
+
+
+def _source_options(source: str, **given: float | None) -> dict[str, float]:
     """Source-specific flags that were given (the sources read their defaults from settings)."""
-    return {name: value for name, value in given.items() if value is not None}
+    options = {name: value for name, value in given.items() if value is not None}
+    for name in options:
+        if SOURCE_FLAGS[name] != source:
+            flag = "--" + name.replace("_", "-")
+            raise MapleadsError(f"{flag} applies to --source {SOURCE_FLAGS[name]} only")
+    return options
 
 
 def _preview(leads: Iterator[Lead], rows: int = 20) -> None:

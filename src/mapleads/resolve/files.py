@@ -99,7 +99,7 @@ def _user_lead(row: dict[str, Any], columns: dict[str, str | None], stem: str, n
         emails=[e.strip() for e in (get("email") or "").replace(",", ";").split(";") if e.strip()],
     )
     for field, ours in (("name", "name"), ("phones", "phone"), ("website", "website"), ("emails", "email")):
-        if columns[ours] and getattr(lead, field):
+        if columns[ours] and getattr(lead, "phones_raw" if field == "phones" else field):
             lead.note(field, "file", f"{stem}:{columns[ours]}", "column")
     return lead
 

@@ -136,18 +136,18 @@ _RESOLVE_KEYS = frozenset({"members", "alternates", "score", "score_components",
 
 
 def _carry_alternates(merged: Lead, ranked: list[Lead], alternates: dict[str, list[dict[str, Any]]]) -> None:
-    """Alternates of leads merged in an earlier run stay, unless they are now the chosen value."""
+    """Alternates of leads merged in an earlier run stay (first, they are older), unless now chosen."""
     for member in ranked:
         for field, values in (member.extra.get("alternates") or {}).items():
             key = SCALAR_FIELDS.get(field, lambda v: v)
             current = merged.address.formatted() if field == "address" else getattr(merged, field, None)
-            kept = alternates.setdefault(field, [])
-            for alt in values:
+            kept: list[dict[str, Any]] = []
+            for alt in [*values, *alternates.get(field, [])]:
                 chosen = bool(current) and key(alt["value"]) == key(current)
                 if not chosen and all(key(a["value"]) != key(alt["value"]) for a in kept):
                     kept.append(alt)
-            if not kept:
-                del alternates[field]
+            if kept:
+                alternates[field] = kept
 
 
 def _alternate(value: Any, member: Lead) -> dict[str, Any]:

@@ -56,7 +56,8 @@ def resolve_leads(
     suppression: a `SuppressionList`, a path to one, True for the default list (used only if it exists), or
     False/None. history: a `History`, a path, True for the default one, or None for ids without state (a
     merged lead takes its best member's id). score: True, False, or weights overriding the settings' weights.
-    stats, when given, is filled in.
+    stats, when given, is filled in. The input leads are normalised in place (a lead that merges with none
+    comes back as the same object), so pass copies to keep the originals.
     """
     stats = stats if stats is not None else ResolveStats()
     settings = get_settings()

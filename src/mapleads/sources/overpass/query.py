@@ -46,12 +46,17 @@ def poly_filters(geometry: BaseGeometry) -> list[str]:
 
 
 def _poly_filter(polygon: Polygon) -> str:
-    ring = polygon.exterior
+    shell = Polygon(polygon.exterior)  # holes only cost vertices: the exact clip happens on our side
+    ring = shell.exterior
     tolerance = 1e-5
-    while len(ring.coords) > MAX_POLY_VERTICES:
-        simplified = shapely.simplify(polygon.buffer(tolerance, join_style="mitre"), tolerance)
-        ring = getattr(simplified, "exterior", ring)
+    while len(ring.coords) > MAX_POLY_VERTICES and tolerance < 1.0:
+        # grown by more than the simplification can cut, so the simplified shape still holds the area
+        simplified = shapely.simplify(shell.buffer(tolerance * 1.5, join_style="mitre"), tolerance)
+        if isinstance(simplified, Polygon):
+            ring = simplified.exterior
         tolerance *= 2
+    if len(ring.coords) > MAX_POLY_VERTICES:
+        ring = shell.envelope.exterior
     coords = " ".join(f"{lat:.7f} {lon:.7f}" for lon, lat in list(ring.coords)[:-1])
     return f'(poly:"{coords}")'
 

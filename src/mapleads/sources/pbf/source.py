@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 from collections.abc import Iterator
 
@@ -46,9 +48,27 @@ class PbfSource:
         taxonomy = get_taxonomy()
         bounds = query.area.bounds if query.area is not None else None
         stated = header_timestamp(self.path)
-        result = scan(self.path, taxonomy, query.categories, bounds, progress, dated=stated is None)
-        snapshot = stated or result.latest
-        yield from build_leads(result, query.area, snapshot)
+        with _no_gc_scans():
+            result = scan(self.path, taxonomy, query.categories, bounds, progress, dated=stated is None)
+            snapshot = stated or result.latest
+            yield from build_leads(result, query.area, snapshot)
+
+
+@contextlib.contextmanager
+def _no_gc_scans() -> Iterator[None]:
+    """Keep the cyclic garbage collector off while a scan's candidates are alive.
+
+    A scan holds hundreds of thousands of small dicts that form no cycles; with the collector on, every
+    collection walks them all again, which doubled the time to build leads. Reference counting still frees
+    everything; the collector is back on as soon as the leads are out (or the consumer stops early).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _points(result: ScanResult) -> tuple[np.ndarray, np.ndarray, list[int]]:

@@ -1,0 +1,71 @@
+"""`mapleads serve`: the web service and a job worker in one command, migrations applied on start."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import FrameType
+
+import typer
+
+from mapleads.errors import MapleadsError
+
+
+def _manage(*args: str) -> list[str]:
+    return [sys.executable, "-m", "mapleads.web", *args]
+
+
+def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
+    for proc in procs:
+        if proc.poll() is None:
+            proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def serve(
+        host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+        port: int = typer.Option(8000, help="Port to listen on."),
+        web_workers: int = typer.Option(2, help="Web server processes."),
+        pbf: Path | None = typer.Option(None, help="The .pbf file jobs read (MAPLEADS_WEB_PBF_PATH)."),
+    ) -> None:
+        """Run the web app and a job worker (SQLite + SqliteHuey unless MAPLEADS_DATABASE_URL / _REDIS_URL)."""
+        env = dict(os.environ)
+        env.setdefault("DJANGO_SETTINGS_MODULE", "mapleads.web.settings")
+        if pbf is not None:
+            if not pbf.is_file():
+                raise MapleadsError(f"file not found: {pbf}")
+            env["MAPLEADS_WEB_PBF_PATH"] = str(pbf.resolve())
+        host_names = {h for h in env.get("MAPLEADS_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h}
+        if host not in ("0.0.0.0", "::"):
+            env["MAPLEADS_ALLOWED_HOSTS"] = ",".join(sorted(host_names | {host}))
+        if subprocess.run(_manage("migrate", "--no-input", "-v", "0"), env=env).returncode != 0:
+            raise MapleadsError("could not prepare the database (see the message above)")
+        server_cmd = [
+            sys.executable, "-m", "gunicorn", "mapleads.web.wsgi",
+            "--bind", f"{host}:{port}", "--workers", str(web_workers), "--threads", "4",
+            "--access-logfile", "-", "--log-level", "warning",
+        ]  # fmt: skip
+        procs = [subprocess.Popen(_manage("run_huey"), env=env), subprocess.Popen(server_cmd, env=env)]
+
+        def on_signal(signum: int, frame: FrameType | None) -> None:
+            _stop(procs)
+            raise typer.Exit(0)
+
+        signal.signal(signal.SIGTERM, on_signal)
+        signal.signal(signal.SIGINT, on_signal)
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+        typer.echo(f"MapLeadExtractor is running at http://{shown}:{port}/  (Ctrl+C to stop)", err=True)
+        while all(p.poll() is None for p in procs):
+            time.sleep(0.5)
+        _stop(procs)
+        raise MapleadsError("the web server or the worker stopped unexpectedly (see the messages above)")

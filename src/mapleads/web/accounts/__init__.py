@@ -1,0 +1,1 @@
+"""Accounts: what we hold about a user (profile), consent records, sign-up details."""

@@ -1,0 +1,1 @@
+"""Pages, the shared layout, static files and the security-header middleware."""
