@@ -113,7 +113,7 @@ def scan(
 
     `categories` (our keys) and `bbox` (W, S, E, N) narrow the candidates early; address carriers are kept
     whatever the category, since any business may need its neighbour's address. `dated` asks for the newest
-    candidate's timestamp as the snapshot date (needless when the file's header states one).
+    timestamp of the objects read as the snapshot date (needless when the file's header states one).
     """
     wanted = set(categories) if categories is not None else None
     result = ScanResult()
@@ -139,6 +139,10 @@ def scan(
             tick += 1
             if not tick & 0x3FFF:
                 position.report()
+            # every object read counts, so the date is the file's whatever area or category the query asked for
+            stamp = obj.timestamp if dated else None  # type: ignore[union-attr]
+            if stamp is not None and (latest is None or stamp > latest):
+                latest = stamp
             if isinstance(obj, osmium.osm.Node):
                 feature = obj.__geo_interface__  # type: ignore[attr-defined]  # added by GeoInterfaceFilter
                 tags = feature["properties"]
@@ -152,8 +156,6 @@ def scan(
                     cats = classify(tags)
                     if cats is not None and (wanted is None or not wanted.isdisjoint(cats)):
                         result.candidates.append(Candidate(NODE, obj.id, tags, cats, lon, lat))
-                        if dated and (latest is None or obj.timestamp > latest):
-                            latest = obj.timestamp
             elif isinstance(obj, osmium.osm.Way):
                 otags = obj.tags
                 has_address = "addr:housenumber" in otags and obj.is_closed()
@@ -173,8 +175,6 @@ def scan(
                     result.address_areas.append(AddressCarrier(WAY, obj.id, address_tuple(tags), wkb=wkb))
                 if way_cats is not None:
                     result.candidates.append(Candidate(WAY, obj.id, tags, way_cats, wkb=wkb))
-                    if dated and (latest is None or obj.timestamp > latest):
-                        latest = obj.timestamp
             elif isinstance(obj, osmium.osm.Relation):
                 otags = obj.tags
                 if otags.get("type") not in AREA_RELATION_TYPES:
@@ -192,8 +192,6 @@ def scan(
                     result.address_areas.append(AddressCarrier(RELATION, obj.id, address_tuple(tags), members=members))
                 if rel_cats is not None:
                     result.candidates.append(Candidate(RELATION, obj.id, tags, rel_cats, members=members))
-                    if dated and (latest is None or obj.timestamp > latest):
-                        latest = obj.timestamp
                 continue
             if has_address and (country := tags.get("addr:country")):
                 result.countries[country.upper()] += 1
