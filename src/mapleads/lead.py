@@ -121,7 +121,7 @@ class Lead:
             "wikidata": self.wikidata,
             "snapshot_date": self.snapshot_date,
             "provenance": {k: {"source": v.source, "ref": v.ref, "rule": v.rule} for k, v in self.provenance.items()},
-            "extra": self.extra,
+            "extra": orjson.loads(orjson.dumps(self.extra)) if self.extra else {},  # a copy, never shared
         }
 
     def to_json(self) -> bytes:

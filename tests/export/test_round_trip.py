@@ -92,3 +92,13 @@ def test_to_dict_names_every_field_of_the_record() -> None:
 
     lead = Lead(id="x:1", name="n", source="osm", source_id="node/1")
     assert list(lead.to_dict()) == [f.name for f in dataclasses.fields(Lead)]
+
+
+def test_to_dict_is_a_copy_that_shares_nothing_with_the_lead() -> None:
+    lead = Lead(id="x:1", name="n", source="osm", source_id="node/1", extra={"members": ["a"]}, tags={"k": "v"})
+    copy = Lead.from_dict(lead.to_dict())
+    copy.extra["members"].append("b")
+    copy.extra["score"] = 1
+    copy.tags["k"] = "w"
+    assert lead.extra == {"members": ["a"]}
+    assert lead.tags == {"k": "v"}
