@@ -15,6 +15,18 @@ import orjson
 
 ADDRESS_PARTS = ("street", "housenumber", "unit", "postcode", "city", "state", "country_code")
 SOCIAL_NETWORKS = ("facebook", "instagram", "linkedin", "twitter", "youtube", "tiktok")
+#: the hosts of each network's profile pages (subdomains included), for every module that reads profile URLs
+SOCIAL_HOSTS = {
+    "facebook.com": "facebook",
+    "fb.com": "facebook",
+    "fb.me": "facebook",
+    "instagram.com": "instagram",
+    "linkedin.com": "linkedin",
+    "twitter.com": "twitter",
+    "x.com": "twitter",
+    "youtube.com": "youtube",
+    "tiktok.com": "tiktok",
+}
 
 
 @dataclass(slots=True)

@@ -5,17 +5,9 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlsplit
 
-_HOSTS = {
-    "facebook.com": "facebook",
-    "fb.com": "facebook",
-    "fb.me": "facebook",
-    "instagram.com": "instagram",
-    "linkedin.com": "linkedin",
-    "twitter.com": "twitter",
-    "x.com": "twitter",
-    "youtube.com": "youtube",
-    "tiktok.com": "tiktok",
-}
+from mapleads.lead import SOCIAL_HOSTS
+
+_HOSTS = SOCIAL_HOSTS
 _CANONICAL_HOST = {
     "facebook": "www.facebook.com",
     "instagram": "www.instagram.com",

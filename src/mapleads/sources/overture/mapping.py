@@ -11,19 +11,9 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urlparse
 
-from mapleads.lead import Address, Lead
+from mapleads.lead import SOCIAL_HOSTS, Address, Lead
 from mapleads.taxonomy import get_taxonomy
 
-SOCIAL_HOSTS = {
-    "facebook.com": "facebook",
-    "fb.com": "facebook",
-    "instagram.com": "instagram",
-    "linkedin.com": "linkedin",
-    "twitter.com": "twitter",
-    "x.com": "twitter",
-    "youtube.com": "youtube",
-    "tiktok.com": "tiktok",
-}
 _NUMBER = re.compile(r"^\d+[a-zA-Z]?(?:[-/]\d+[a-zA-Z]?)?$")
 
 
