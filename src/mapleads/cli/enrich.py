@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from mapleads.enrich.config import EnrichConfig
-from mapleads.enrich.table import enrich_table
 from mapleads.errors import InputError
 from mapleads.lead import Lead
+
+if TYPE_CHECKING:  # the crawler (aiohttp, tldextract, ...) is imported only when a command uses it
+    from mapleads.enrich.config import EnrichConfig
 
 out = Console(stderr=True)
 
@@ -27,6 +28,8 @@ def enrich_options(
     fresh: bool = False,
 ) -> EnrichConfig:
     """MAPLEADS_ settings, overridden by the flags given (shared with `extract --enrich`)."""
+    from mapleads.enrich.config import EnrichConfig
+
     overrides: dict[str, Any] = {"fresh": fresh}
     if concurrency is not None:
         overrides["concurrency"] = concurrency
@@ -76,6 +79,8 @@ def enrich_command(
     if progress:
         progress.start()
     try:
+        from mapleads.enrich.table import enrich_table
+
         count = enrich_table(source, output, config, on_lead=seen)
     finally:
         if progress:
