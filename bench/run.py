@@ -20,6 +20,7 @@ def main(names: list[str]) -> int:
     for script in scripts:
         print(f"\n=== {script.stem} ===", flush=True)
         sys.path.insert(0, str(HERE))
+        sys.argv = [str(script)]  # each benchmark parses its own (default) arguments
         try:
             runpy.run_path(str(script), run_name="__main__")
         except SystemExit as exc:
