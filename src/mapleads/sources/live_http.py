@@ -7,6 +7,7 @@ client per service does all of that, so each source only builds requests and rea
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import hashlib
 import random
@@ -182,13 +183,12 @@ class LiveClient:
 
     def _cache_put(self, key: str, reply: Reply) -> None:
         path = self._cache_path(key)
-        try:
+        # a cache that cannot be written only costs a repeated request
+        with contextlib.suppress(OSError):
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".tmp{threading.get_ident()}")
             tmp.write_bytes(reply.body)
             tmp.replace(path)
-        except OSError:
-            pass  # a cache that cannot be written only costs a repeated request
 
 
 def _retry_after(value: str | None) -> float | None:

@@ -13,6 +13,7 @@ Never a silently wrong area: every inference is written to `Area.notes`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import pickle
@@ -406,14 +407,12 @@ def _catalog(path: str, size: int, mtime_ns: int) -> PlaceCatalog:
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
             cache.unlink(missing_ok=True)
     places, data_box = read_places(Path(path))
-    try:
+    with contextlib.suppress(OSError):  # a read-only data dir only costs a re-read next time
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_suffix(".partial")
         with open(tmp, "wb") as fh:
             pickle.dump((places, data_box), fh)
         tmp.replace(cache)
-    except OSError:
-        pass  # a read-only data dir only costs a re-read next time
     return PlaceCatalog(places, data_box)
 
 
