@@ -45,6 +45,11 @@ _REGISTRY: dict[str, str] = {
 }
 
 
+def available_sources() -> list[str]:
+    """Names of every registered source, for forms and help texts."""
+    return sorted(_REGISTRY)
+
+
 def register_source(name: str, target: str) -> None:
     """Register a source as "module:attribute" so it is imported only when used."""
     _REGISTRY[name] = target

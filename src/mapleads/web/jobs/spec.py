@@ -12,14 +12,10 @@ import orjson
 from mapleads.areas import area_from_bbox, area_from_polygon_file, area_from_radius
 from mapleads.errors import AreaError, MapleadsError
 from mapleads.settings import get_settings
-from mapleads.sources.base import _REGISTRY
+from mapleads.sources.base import available_sources
 from mapleads.taxonomy import get_taxonomy
 
 AREA_KINDS = ("place", "bbox", "radius", "polygon", "everywhere")
-
-
-def available_sources() -> list[str]:
-    return sorted(_REGISTRY)
 
 
 @dataclass(slots=True)
@@ -42,7 +38,7 @@ class JobSpec:
     def validate(self) -> JobSpec:
         self.what = ", ".join(w.strip() for w in (self.what or "all").split(",") if w.strip()) or "all"
         get_taxonomy().resolve(self.what)  # unknown words -> UnknownCategoryError with suggestions
-        if self.source not in _REGISTRY:
+        if self.source not in available_sources():
             raise MapleadsError(f"unknown source '{self.source}'; available: {', '.join(available_sources())}")
         if self.area_kind not in AREA_KINDS:
             raise AreaError(f"unknown area kind '{self.area_kind}'; use one of {', '.join(AREA_KINDS)}")
