@@ -19,34 +19,19 @@ import os
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-WORK = ROOT / "bench" / ".work"
-DEMO = ROOT / "data" / "demo" / "helsinki.osm.pbf"
+from common import tiled
+
 #: name: (copies, columns, POI_EVERY)
 FILES = {
     "big": (110, 11, 1),
     "country": (412, 21, 10),
 }
 QUERIES = 200
-
-
-def tiled(name: str) -> Path:
-    path = WORK / f"{name}.osm.pbf"
-    if not path.exists():
-        copies, cols, every = FILES[name]
-        WORK.mkdir(parents=True, exist_ok=True)
-        print(f"tiling {path.name} ({copies} copies, POI_EVERY={every}) ...", flush=True)
-        tool = ROOT / "bench" / "tile_pbf.py"
-        subprocess.run(
-            [sys.executable, str(tool), str(DEMO), str(path), str(copies), str(cols), str(every)], check=True
-        )
-    return path
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -110,7 +95,8 @@ def replicated_index(source_dir: Path, folder: Path, copies: int) -> Path:
     """An index of `copies` shifted copies of another index's leads (real records, new ids): ≥ 1 M leads
     without tiling a 400 MB .pbf, to measure queries at that size."""
     from mapleads.index.reader import RegionIndex
-    from mapleads.index.writer import LeadColumns, decode_leads, write_index
+    from mapleads.index.records import decode_leads
+    from mapleads.index.writer import LeadColumns, write_index
 
     src = RegionIndex(source_dir)
     blobs = src._records.read(columns=["lead"]).column("lead").to_pylist()
@@ -136,7 +122,7 @@ def bench_file(name: str, pbf_queries: int, million: bool) -> list[dict[str, obj
     from mapleads.sources.base import Query
     from mapleads.sources.pbf import PbfSource
 
-    path = tiled(name)
+    path = tiled(*FILES[name])
     t0 = time.perf_counter()
     sum(1 for _ in PbfSource(path).leads(Query()))
     raw = time.perf_counter() - t0

@@ -5,7 +5,8 @@ Usage: python bench/tile_pbf.py IN.osm.pbf OUT.osm.pbf N [COLS] [POI_EVERY]
 Each copy is shifted on a grid so copies never overlap; tags are kept verbatim. Ids are renumbered densely as
 they are written (copy 0's nodes get 1..n, copy 1's n+1..2n, ...), so node-location indexes stay small, the file
 stays sorted by type and id like a real extract, and no separate `osmium renumber` step is needed. Members that are
-missing from the input (relations clipped at the extract's edge) stay missing in every copy.
+missing from the input (relations clipped at the extract's edge) stay missing in every copy. The header declares
+the tiled bounding box, as the input's (and every Geofabrik extract's) header does.
 With POI_EVERY=K only every K-th copy keeps its business keys: a "country-like" file with 1/K of the density.
 """
 
@@ -75,7 +76,16 @@ def main(argv: list[str]) -> int:
     def tags_for(tags: dict[str, str], k: int) -> dict[str, str]:
         return tags if k % poi_every == 0 else {t: v for t, v in tags.items() if t not in POI_KEYS}
 
-    writer = osmium.SimpleWriter(dst, overwrite=True)
+    rows = -(-copies // cols)
+    header = osmium.io.Header()
+    header.set("generator", "mapleads bench/tile_pbf.py")
+    header.add_box(
+        osmium.osm.Box(
+            osmium.osm.Location(ex.bounds[0], ex.bounds[1]),
+            osmium.osm.Location(ex.bounds[2] + (min(copies, cols) - 1) * dx, ex.bounds[3] + (rows - 1) * dy),
+        )
+    )
+    writer = osmium.SimpleWriter(dst, overwrite=True, header=header)
     try:
         for k in range(copies):
             ox, oy = (k % cols) * dx, (k // cols) * dy

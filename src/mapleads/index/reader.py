@@ -24,7 +24,7 @@ from mapleads.index.store import (
     read_manifest,
     require_file,
 )
-from mapleads.index.writer import decode_leads
+from mapleads.index.records import decode_leads
 from mapleads.lead import Lead
 from mapleads.sources.pbf.places import PlaceCatalog
 

@@ -17,7 +17,7 @@ from mapleads.index.build import build_index
 from mapleads.index.locate import region_for
 from mapleads.index.reader import RegionIndex
 from mapleads.index.store import IndexFormatError
-from mapleads.index.writer import decode_lead
+from mapleads.index.records import decode_lead
 from mapleads.lead import Lead
 from mapleads.sources.base import Progress
 

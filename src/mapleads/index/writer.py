@@ -16,6 +16,7 @@ from shapely.geometry.base import BaseGeometry
 
 from mapleads.index.curve import ORDER, hilbert_keys
 from mapleads.index.places import write_places
+from mapleads.index.records import encode_record
 from mapleads.index.store import (
     AREAS,
     COVERAGE,
@@ -25,7 +26,7 @@ from mapleads.index.store import (
     RECORDS,
     taxonomy_fingerprint,
 )
-from mapleads.lead import Address, Lead, Provenance
+from mapleads.lead import Lead
 from mapleads.regions.store import write_atomic
 from mapleads.sources.pbf.places import Place
 
@@ -45,41 +46,15 @@ LEADS_SCHEMA = pa.schema(
 )
 
 
-def encode_lead(lead: Lead) -> str:
-    """Lossless JSON of a lead: the same shape as Lead.to_dict(), read back with Lead.from_dict()."""
-    return orjson.dumps(lead, option=orjson.OPT_NON_STR_KEYS, default=str).decode()
-
-
-def decode_lead(text: str) -> Lead:
-    return _lead(orjson.loads(text))
-
-
-def decode_leads(blobs: list[str]) -> list[Lead]:
-    """Many records in one JSON parse (a query's answers), in order."""
-    if not blobs:
-        return []
-    return [_lead(record) for record in orjson.loads("[" + ",".join(blobs) + "]")]
-
-
-def _lead(record: dict[str, Any]) -> Lead:
-    """Fast path for records written by `encode_lead`; Lead.from_dict for records of another Lead shape."""
-    try:
-        address = Address(**record["address"])
-        provenance = {k: Provenance(**v) for k, v in record["provenance"].items()}
-        return Lead(**{**record, "address": address, "provenance": provenance})
-    except (KeyError, TypeError, AttributeError):
-        return Lead.from_dict(record)
-
-
 class LeadColumns:
-    """Leads collected column-wise while the source streams them."""
+    """Leads collected column-wise while the source streams them; each record is encoded as it arrives."""
 
     def __init__(self) -> None:
         self.ids: list[str] = []
         self.lats: list[float] = []
         self.lons: list[float] = []
         self.categories: list[list[str]] = []
-        self.blobs: list[str] = []
+        self.blobs: list[bytes] = []
         #: the snapshot date the source stamped on the leads (the file's, or its newest object's)
         self.snapshot_date: str | None = None
 
@@ -89,7 +64,7 @@ class LeadColumns:
         self.lats.append(np.nan if lead.lat is None else lead.lat)
         self.lons.append(np.nan if lead.lon is None else lead.lon)
         self.categories.append(list(lead.categories))
-        self.blobs.append(encode_lead(lead))
+        self.blobs.append(encode_record(lead))
 
     def extend(self, leads: Iterable[Lead]) -> LeadColumns:
         for lead in leads:
@@ -110,18 +85,35 @@ class LeadColumns:
         keys = hilbert_keys(lons, lats, bounds)
         keys[np.isnan(lons) | np.isnan(lats)] = np.iinfo(np.uint64).max
         order = np.argsort(keys, kind="stable")
+        take = pa.array(order)
         table = pa.table(
             {
-                "seq": pa.array(np.arange(len(self.ids), dtype=np.uint32)),
-                "id": pa.array(self.ids, pa.string()),
-                "lat": pa.array(lats, pa.float64(), from_pandas=True),
-                "lon": pa.array(lons, pa.float64(), from_pandas=True),
-                "categories": pa.array(self.categories, pa.list_(pa.string())),
-                "lead": pa.array(self.blobs, pa.string()),
+                "seq": pa.array(order.astype(np.uint32)),
+                "id": pa.array(self.ids, pa.string()).take(take),
+                "lat": pa.array(lats[order], pa.float64(), from_pandas=True),
+                "lon": pa.array(lons[order], pa.float64(), from_pandas=True),
+                "categories": pa.array(self.categories, pa.list_(pa.string())).take(take),
+                "lead": _string_column([self.blobs[i] for i in order.tolist()]),
             },
             schema=LEADS_SCHEMA,
         )
-        return table.take(pa.array(order))
+        return table
+
+
+#: records per Arrow chunk of the record column: far below the 2 GiB of 32-bit string offsets
+RECORD_CHUNK = 65536
+
+
+def _string_column(blobs: list[bytes]) -> pa.ChunkedArray:
+    """UTF-8 records as an Arrow string column built from their bytes in one copy (no str objects)."""
+    chunks = []
+    for start in range(0, max(len(blobs), 1), RECORD_CHUNK):
+        part = blobs[start : start + RECORD_CHUNK]
+        offsets = np.zeros(len(part) + 1, dtype=np.int32)
+        np.cumsum(np.fromiter(map(len, part), dtype=np.int64, count=len(part)), out=offsets[1:])
+        data = pa.py_buffer(b"".join(part))
+        chunks.append(pa.StringArray.from_buffers(len(part), pa.py_buffer(offsets), data))
+    return pa.chunked_array(chunks, pa.string())
 
 
 def write_index(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
 from collections.abc import Iterator
 
@@ -11,6 +9,7 @@ import numpy as np
 
 from mapleads.areas import Area
 from mapleads.lead import Lead, Provenance
+from mapleads.memory import paused_gc
 from mapleads.settings import get_settings
 from mapleads.sources.base import Progress, Query
 from mapleads.sources.osm_tags import SOURCE, lead_from_tags
@@ -48,27 +47,10 @@ class PbfSource:
         taxonomy = get_taxonomy()
         bounds = query.area.bounds if query.area is not None else None
         stated = header_timestamp(self.path)
-        with _no_gc_scans():
+        with paused_gc():
             result = scan(self.path, taxonomy, query.categories, bounds, progress, dated=stated is None)
             snapshot = stated or result.latest
             yield from build_leads(result, query.area, snapshot)
-
-
-@contextlib.contextmanager
-def _no_gc_scans() -> Iterator[None]:
-    """Keep the cyclic garbage collector off while a scan's candidates are alive.
-
-    A scan holds hundreds of thousands of small dicts that form no cycles; with the collector on, every
-    collection walks them all again, which doubled the time to build leads. Reference counting still frees
-    everything; the collector is back on as soon as the leads are out (or the consumer stops early).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _points(result: ScanResult) -> tuple[np.ndarray, np.ndarray, list[int]]:
