@@ -15,8 +15,8 @@ import pytest
 from mapleads.cli import main
 from mapleads.index.build import BuildResult, build_index
 from mapleads.index.reader import RegionIndex
-from mapleads.index.store import FORMAT_VERSION, IndexFormatError
 from mapleads.index.records import decode_lead, encode_lead
+from mapleads.index.store import FORMAT_VERSION, IndexFormatError
 from mapleads.index.writer import ROW_GROUP, LeadColumns
 from mapleads.lead import Address, Lead, Provenance
 

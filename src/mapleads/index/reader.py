@@ -15,6 +15,7 @@ from shapely.geometry.base import BaseGeometry
 
 from mapleads.areas import Area
 from mapleads.index.places import catalog_from
+from mapleads.index.records import decode_leads
 from mapleads.index.store import (
     AREAS,
     COVERAGE,
@@ -24,7 +25,6 @@ from mapleads.index.store import (
     read_manifest,
     require_file,
 )
-from mapleads.index.records import decode_leads
 from mapleads.lead import Lead
 from mapleads.sources.pbf.places import PlaceCatalog
 

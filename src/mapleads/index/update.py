@@ -16,8 +16,8 @@ import orjson
 from mapleads.index.build import build_index
 from mapleads.index.locate import region_for
 from mapleads.index.reader import RegionIndex
-from mapleads.index.store import IndexFormatError
 from mapleads.index.records import decode_lead
+from mapleads.index.store import IndexFormatError
 from mapleads.lead import Lead
 from mapleads.sources.base import Progress
 
