@@ -4,13 +4,13 @@ Usage: .venv/bin/python bench/run.py index      (or: .venv/bin/python bench/benc
 
 Inputs are tiled from the Helsinki demo with bench/tile_pbf.py and kept in bench/.work between runs:
   big       110 copies (≈51 MB, the reference file of the .pbf benchmark)
+  million   770 copies (≈360 MB, ≈1 M leads: the size of the p95 target)
   country   412 copies with POI_EVERY=10 (≈10 M nodes, 1/10 of the business density)
 For each: the plain extraction of every lead (the anchor), the index build (which runs that same extraction),
 the index size, then ≥ 200 random category × area queries answered from the index (p50/p95) and the first few
-of them by a direct .pbf extraction, whose lead ids must be identical. For the p95 target at ≥ 1 M leads, the
-big file's index is then tiled further at index level (7 shifted copies of its real records, 1 M leads).
+of them by a direct .pbf extraction, whose lead ids must be identical.
 BENCH_INDEX_FILES=big,country limits the files; BENCH_INDEX_PBF_QUERIES sets how many queries also run on the
-.pbf (default 5).
+.pbf (default 5, 2 on the million file where each takes about a minute).
 """
 
 from __future__ import annotations
@@ -26,10 +26,11 @@ from pathlib import Path
 
 from common import tiled
 
-#: name: (copies, columns, POI_EVERY)
+#: name: (copies, columns, POI_EVERY), queries also run on the .pbf by default
 FILES = {
-    "big": (110, 11, 1),
-    "country": (412, 21, 10),
+    "big": ((110, 11, 1), 5),
+    "million": ((770, 28, 1), 2),
+    "country": ((412, 21, 10), 5),
 }
 QUERIES = 200
 
@@ -91,30 +92,7 @@ def measure_queries(index, pbf: Path | None, pbf_queries: int) -> dict[str, obje
     }
 
 
-def replicated_index(source_dir: Path, folder: Path, copies: int) -> Path:
-    """An index of `copies` shifted copies of another index's leads (real records, new ids): ≥ 1 M leads
-    without tiling a 400 MB .pbf, to measure queries at that size."""
-    from mapleads.index.reader import RegionIndex
-    from mapleads.index.records import decode_leads
-    from mapleads.index.writer import LeadColumns, write_index
-
-    src = RegionIndex(source_dir)
-    blobs = src._records.read(columns=["lead"]).column("lead").to_pylist()
-    w, s, e, n = src.manifest["bounds"]
-    columns = LeadColumns()
-    for k in range(copies):
-        for lead in decode_leads(blobs):
-            lead.id = f"{lead.id}~{k}"
-            if lead.lat is not None and lead.lon is not None:
-                lead.lon += (k % 3) * (e - w) * 1.05
-                lead.lat += (k // 3) * (n - s) * 1.05
-            columns.add(lead)
-    folder.mkdir(parents=True)
-    write_index(folder, columns, [], None, None, {"region": "replicated", "snapshot_date": src.snapshot_date})
-    return folder
-
-
-def bench_file(name: str, pbf_queries: int, million: bool) -> list[dict[str, object]]:
+def bench_file(name: str, pbf_queries: int) -> dict[str, object]:
     from mapleads.index.build import build_index
     from mapleads.index.reader import RegionIndex
     from mapleads.regions.store import folder_size
@@ -122,7 +100,7 @@ def bench_file(name: str, pbf_queries: int, million: bool) -> list[dict[str, obj
     from mapleads.sources.base import Query
     from mapleads.sources.pbf import PbfSource
 
-    path = tiled(*FILES[name])
+    path = tiled(*FILES[name][0])
     t0 = time.perf_counter()
     sum(1 for _ in PbfSource(path).leads(Query()))
     raw = time.perf_counter() - t0
@@ -131,46 +109,28 @@ def bench_file(name: str, pbf_queries: int, million: bool) -> list[dict[str, obj
     get_settings.cache_clear()
     try:
         built = build_index(path)
-        rows = [
-            {
-                "file": f"{name} ({path.stat().st_size / 1e6:.0f} MB)",
-                "leads": built.manifest["leads"],
-                "extract_s": raw,
-                "build_s": built.seconds,
-                "ratio": built.seconds / raw,
-                "index_mb": folder_size(built.index_dir) / 1e6,
-                **measure_queries(RegionIndex(built.index_dir), path, pbf_queries),
-            }
-        ]
-        if million:
-            copies = -(-1_000_000 // built.manifest["leads"])
-            big = replicated_index(built.index_dir, data / "million", copies)
-            index = RegionIndex(big)
-            rows.append(
-                {
-                    "file": f"{name} ×{copies} (index)",
-                    "leads": index.manifest["leads"],
-                    "extract_s": float("nan"),
-                    "build_s": float("nan"),
-                    "ratio": float("nan"),
-                    "index_mb": folder_size(big) / 1e6,
-                    **measure_queries(index, None, 0),
-                }
-            )
-        return rows
+        return {
+            "file": f"{name} ({path.stat().st_size / 1e6:.0f} MB)",
+            "leads": built.manifest["leads"],
+            "extract_s": raw,
+            "build_s": built.seconds,
+            "ratio": built.seconds / raw,
+            "index_mb": folder_size(built.index_dir) / 1e6,
+            **measure_queries(RegionIndex(built.index_dir), path, pbf_queries),
+        }
     finally:
         shutil.rmtree(data, ignore_errors=True)
 
 
 def main() -> int:
     wanted = os.environ.get("BENCH_INDEX_FILES", ",".join(FILES)).split(",")
-    pbf_queries = int(os.environ.get("BENCH_INDEX_PBF_QUERIES", "5"))
     rows = []
-    for name in wanted:
+    for name in (n.strip() for n in wanted):
         print(f"--- {name}", flush=True)
-        for row in bench_file(name.strip(), pbf_queries, million=name.strip() == "big"):
-            print(row, flush=True)
-            rows.append(row)
+        pbf_queries = int(os.environ.get("BENCH_INDEX_PBF_QUERIES", FILES[name][1]))
+        row = bench_file(name, pbf_queries)
+        print(row, flush=True)
+        rows.append(row)
     print(
         f"\n{'file':<22} {'leads':>9} {'extract s':>9} {'build s':>8} {'build/extract':>13} {'index MB':>8} "
         f"{'index p50 ms':>12} {'index p95 ms':>12} {'p95 w/ category':>15} {'hits':>6} {'pbf p50 ms':>10} "

@@ -26,6 +26,7 @@ from mapleads.index.store import (
     require_file,
 )
 from mapleads.lead import Lead
+from mapleads.memory import paused_gc
 from mapleads.sources.pbf.places import PlaceCatalog
 
 
@@ -80,7 +81,11 @@ class RegionIndex:
             keep[candidates[area.mask(lons[candidates], lats[candidates])]] = True
         rows = np.flatnonzero(keep)
         order = rows[np.argsort(table.column("seq").to_numpy()[rows], kind="stable")][:limit]
-        yield from decode_leads(self._records_at(positions[order]))
+        with paused_gc():  # a consumer that streams the leads frees each one before the collector could see it
+            answers = decode_leads(self._records_at(positions[order]))
+            answers.reverse()
+            while answers:
+                yield answers.pop()
 
     def _records_at(self, positions: np.ndarray) -> list[str]:
         """Lead JSON at global row positions, decompressing only the small record groups that hold them."""
