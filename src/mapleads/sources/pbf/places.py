@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import osmium
 import shapely
 from osmium.filter import IdFilter, KeyFilter
@@ -79,6 +80,43 @@ class _Raw:
     point: tuple[float, float] | None = None
 
 
+class _Markers:
+    """Place nodes by folded name: the label of a boundary without one, and the nodes of its neighbours.
+
+    Looked up once per boundary, so by name and with vectorised point tests (a country has tens of thousands
+    of both; comparing every pair made reading its places quadratic).
+    """
+
+    def __init__(self, markers: list[tuple[str, tuple[float, float]]]) -> None:
+        self._by_name: dict[str, list[tuple[float, float]]] = defaultdict(list)
+        for name, point in markers:
+            self._by_name[name].append(point)
+        self.names = np.array([name for name, _ in markers], dtype=object)
+        coords = np.array([point for _, point in markers], dtype=float).reshape(-1, 2)
+        self.xs, self.ys = coords[:, 0], coords[:, 1]
+
+    def named(self, name: str) -> list[tuple[float, float]]:
+        return self._by_name.get(name, [])
+
+    def other_than(self, name: str) -> _Foreign:
+        return _Foreign(self, name)
+
+
+@dataclass(slots=True)
+class _Foreign:
+    """The place nodes that do not carry one boundary's name."""
+
+    markers: _Markers
+    own: str
+
+    def any_in(self, shape: BaseGeometry) -> bool:
+        m = self.markers
+        w, s, e, n = shape.bounds
+        near = np.flatnonzero((m.xs >= w) & (m.xs <= e) & (m.ys >= s) & (m.ys <= n))
+        near = near[m.names[near] != self.own]
+        return bool(len(near)) and bool(shapely.intersects_xy(shape, m.xs[near], m.ys[near]).any())
+
+
 def _names(tags: dict[str, str]) -> tuple[str, ...]:
     keys = [k for k in tags if k.startswith(("name:", "alt_name", "official_name", "short_name", "loc_name"))]
     return tuple(dict.fromkeys(tags[k] for k in sorted(keys)))
@@ -119,7 +157,7 @@ def read_places(path: Path) -> tuple[list[Place], tuple[float, float, float, flo
         raise corrupt(path, exc) from None
     for nid, raw in nodes.items():
         label_points[nid] = raw.point  # type: ignore[assignment]
-    markers = [(fold(r.tags["name"]), r.point) for r in nodes.values() if r.point is not None]
+    markers = _Markers([(fold(r.tags["name"]), r.point) for r in nodes.values() if r.point is not None])
     places = [_build(raw, ways, label_points, markers, data_box) for raw in relations + way_places]
     used_nodes = {n for r in relations for n in r.label_nodes}
     for nid, raw in nodes.items():
@@ -187,7 +225,7 @@ def _build(
     raw: _Raw,
     ways: dict[int, BaseGeometry],
     points: dict[int, tuple[float, float]],
-    markers: list[tuple[str, tuple[float, float]]],
+    markers: _Markers,
     data_box: tuple[float, float, float, float] | None,
 ) -> Place:
     tags = raw.tags
@@ -202,9 +240,9 @@ def _build(
     label = next((points[n] for n in raw.label_nodes if n in points), None)
     own = fold(place.name)
     if label is None:  # a place node of the same name marks the inside just as well
-        label = next((pt for name, pt in markers if name == own and (not data_box or _inside(pt, data_box))), None)
+        label = next((pt for pt in markers.named(own) if not data_box or _inside(pt, data_box)), None)
     place.label = label
-    foreign = [pt for name, pt in markers if name != own]
+    foreign = markers.other_than(own)
     if raw.ref.startswith("way/"):
         return _build_way(place, raw, ways, foreign, data_box)
     present = [ways[ref] for ref, role in raw.members if ref in ways and role != "inner"]
@@ -257,7 +295,7 @@ def _build_way(
     place: Place,
     raw: _Raw,
     ways: dict[int, BaseGeometry],
-    foreign: list[tuple[float, float]],
+    foreign: _Foreign,
     data_box: tuple[float, float, float, float] | None,
 ) -> Place:
     line = ways.get(raw.members[0][0])
@@ -292,7 +330,7 @@ def _bbox_text(geom: BaseGeometry) -> str:
 def _close_along_edge(
     lines: BaseGeometry,
     label: tuple[float, float] | None,
-    foreign: list[tuple[float, float]],
+    foreign: _Foreign,
     data_box: tuple[float, float, float, float] | None,
 ) -> tuple[BaseGeometry | None, str]:
     """Close open boundary chains with the data's bounding box, if every open end lies at that edge.
@@ -329,7 +367,7 @@ def _close_along_edge(
         if not chosen:
             return None, "its label node lies outside the data"
         return shapely.union_all(chosen), ""
-    free = [f for f in faces if not any(shapely.intersects_xy(f, *pt) for pt in foreign)]
+    free = [f for f in faces if not foreign.any_in(f)]
     if len(free) != 1:
         return None, "it has no label node to tell which side of it is inside"
     return free[0], ""
