@@ -122,3 +122,53 @@ def test_a_missing_input_or_an_unwritable_format_is_one_clear_error(
     source.write_text("website\nhttp://x.invalid/\n", encoding="utf-8")
     assert main(["enrich", str(source), "-o", str(tmp_path / "x.geojson")]) == 1
     assert "enrich writes" in capsys.readouterr().err
+
+
+def _user_table(path: Path, sites: list[Site]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["Company", "Website"])
+        for site in sites:
+            writer.writerow([site.name, site.url])
+
+
+def test_it_leaves_out_a_row_whose_website_shows_a_suppressed_email(farm_env: list[Site], tmp_path: Path) -> None:
+    from mapleads.resolve import SuppressionList
+
+    mailto, jsonld = _site(farm_env, "mailto"), _site(farm_env, "jsonld")
+    objected = sorted(mailto.expect.emails)[0]
+    store = SuppressionList()
+    store.add(objected, "email")
+    store.close()
+    source, output = tmp_path / "mine.csv", tmp_path / "out.csv"
+    _user_table(source, [mailto, jsonld])
+    assert main(["enrich", str(source), "-o", str(output), "-q"]) == 0
+    with open(output, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["Company"] for r in rows] == [jsonld.name]
+    assert 0 < int(rows[0]["score"]) <= 100
+
+
+def test_no_resolve_keeps_a_suppressed_row_and_writes_no_score(farm_env: list[Site], tmp_path: Path) -> None:
+    from mapleads.resolve import SuppressionList
+
+    mailto = _site(farm_env, "mailto")
+    store = SuppressionList()
+    store.add(sorted(mailto.expect.emails)[0], "email")
+    store.close()
+    source, output = tmp_path / "mine.csv", tmp_path / "out.csv"
+    _user_table(source, [mailto])
+    assert main(["enrich", str(source), "-o", str(output), "-q", "--no-resolve"]) == 0
+    with open(output, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["Company"] for r in rows] == [mailto.name]
+    assert rows[0]["score"] == ""
+
+
+def test_it_updates_the_score_of_our_own_export_with_the_contacts_found(farm_env: list[Site], tmp_path: Path) -> None:
+    site = _site(farm_env, "mailto")
+    exported, output = tmp_path / "leads.csv", tmp_path / "enriched.csv"
+    write_leads([Lead(id="osm:n8", name=site.name, source="osm", source_id="node/8", website=site.url)], exported)
+    assert main(["enrich", str(exported), "-o", str(output), "-q"]) == 0
+    (back,) = list(read_leads(output))
+    assert back.emails and back.extra["score_components"]["email"]["points"] > 0

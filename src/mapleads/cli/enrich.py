@@ -56,6 +56,14 @@ def enrich_command(
         bool, typer.Option("--browser", help="Render JavaScript-only sites with the system Chromium.")
     ] = False,
     fresh: Annotated[bool, typer.Option("--fresh", help="Crawl again leads a previous run finished.")] = False,
+    resolve: Annotated[
+        bool,
+        typer.Option(
+            "--resolve/--no-resolve",
+            help="Leave out rows on the suppression list and update scores (default). Duplicates are kept: "
+            "merge them with `mapleads resolve`.",
+        ),
+    ] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
     """Find emails, phones and social profiles on each lead's own website."""
@@ -78,16 +86,21 @@ def enrich_command(
 
     if progress:
         progress.start()
-    try:
-        from mapleads.enrich.table import enrich_table
+    from mapleads.enrich.table import enrich_table
+    from mapleads.resolve.gate import LeadGate
 
-        count = enrich_table(source, output, config, on_lead=seen)
+    gate = LeadGate() if resolve else None
+    try:
+        count = enrich_table(source, output, config, on_lead=seen, gate=gate.admit if gate else None)
     finally:
         if progress:
             progress.stop()
+        if gate:
+            gate.close()
     if not quiet:
         out.print(_summary(count, statuses, found))
-        out.print(f"wrote {count} rows to {output}")
+        held = f" ({gate.suppressed} left out: on the suppression list)" if gate and gate.suppressed else ""
+        out.print(f"wrote {count} rows to {output}{held}")
 
 
 def _summary(count: int, statuses: Counter[str], found: Counter[str]) -> Table:

@@ -38,7 +38,7 @@ NAME_COLUMNS = (
 )  # fmt: skip
 COUNTRY_COLUMNS = ("country", "country code", "countrycode", "country iso", "land", "maa", "pays", "pais")
 ADDED_COLUMNS = (
-    "email", "emails", "phone", "phones", "phones_unconfirmed", *SOCIAL_NETWORKS, "tech", "enrich_status",
+    "email", "emails", "phone", "phones", "phones_unconfirmed", *SOCIAL_NETWORKS, "tech", "score", "enrich_status",
     "enrich_detail", "enrich_sources",
 )  # fmt: skip
 OWN_EXPORT_MARKERS = {"id", "name", "source", "source_id", "website"}
@@ -120,6 +120,7 @@ def added_values(lead: Lead) -> dict[str, Any]:
         "phones_unconfirmed": ";".join(lead.extra.get("phones_unconfirmed", [])),
         **{net: lead.socials.get(net) for net in SOCIAL_NETWORKS},
         "tech": ";".join(lead.extra.get("tech", [])),
+        "score": lead.extra.get("score"),
         "enrich_status": enrich.get("status"),
         "enrich_detail": enrich.get("detail") or enrich.get("redirected_to"),
         "enrich_sources": orjson.dumps(sources).decode() if sources else None,
@@ -132,8 +133,12 @@ def enrich_table(
     target: str | os.PathLike[str],
     config: EnrichConfig,
     on_lead: Callable[[Lead], None] | None = None,
+    gate: Callable[[Lead], bool] | None = None,
 ) -> int:
-    """Enrich every row of `source` into `target`; returns the number of rows written."""
+    """Enrich every row of `source` into `target`; returns the number of rows written.
+
+    `gate`, when given, sees each enriched lead and may hold its row back (the suppression list).
+    """
     fmt = format_for(target)
     if fmt not in WRITABLE:
         raise ExportError(f"enrich writes {', '.join('.' + f for f in WRITABLE)}; not .{fmt}")
@@ -156,6 +161,8 @@ def enrich_table(
     def rows() -> Iterator[dict[str, Any]]:
         for lead in enrich_leads(leads(), config):
             row = dict(pending.popleft())
+            if gate is not None and not gate(lead):
+                continue
             if table.own_export:
                 row.update({k: v for k, v in lead.to_row().items() if k in row})
             for name, value in added_values(lead).items():
