@@ -73,6 +73,16 @@ def test_diff_reports_new_changed_and_gone(tmp_path: Path, osm: dict[str, Lead],
     assert [(r["change"], r["id"]) for r in rows] == [("new", leads[-1].id), ("gone", leads[0].id)]
 
 
+def test_diff_matches_another_tools_export_by_resolution(tmp_path: Path, osm: dict[str, Lead], capsys) -> None:
+    write_leads([google_rendering(osm[MAYA], "ChIJmaya", id="google:ChIJmaya")], tmp_path / "old.csv")
+    write_leads([osm[MAYA]], tmp_path / "new.csv")
+    assert main(["diff", str(tmp_path / "old.csv"), str(tmp_path / "new.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "new: 0" in out and "gone: 0" in out and "(1 matched by resolution, not by id)" in out
+    assert main(["diff", str(tmp_path / "old.csv"), str(tmp_path / "new.csv"), "--no-resolve"]) == 0
+    assert "new: 1  changed: 0  gone: 1" in capsys.readouterr().out
+
+
 def test_suppress_export_list_and_import(tmp_path: Path, capsys) -> None:
     assert main(["suppress", "add", "info@maya.fi", "+358 9 39351"]) == 0
     assert main(["suppress", "add", "--name", "Maya Bar & Grill", "--address", "Mikonkatu 18, 00100 Helsinki"]) == 0

@@ -35,3 +35,32 @@ def test_a_lead_merged_since_is_matched_through_its_members(osm: dict[str, Lead]
     result = diff_leads(old, merged)
     assert (result.new, result.gone) == ([], [])
     assert result.changed[0].fields  # address gained a country code, for instance
+
+
+def test_a_business_from_another_tool_is_matched_by_resolution(osm: dict[str, Lead]) -> None:
+    old = [google_rendering(osm[MAYA], "ChIJmaya", id="google:ChIJmaya")]
+    new = [Lead.from_dict(osm[MAYA].to_dict())]
+    result = diff_leads(old, new)
+    assert (result.new, result.gone, result.resolved) == ([], [], 1)
+    assert result.unchanged + len(result.changed) == 1
+
+
+def test_without_resolution_another_tools_record_is_new_and_gone(osm: dict[str, Lead]) -> None:
+    old = [google_rendering(osm[MAYA], "ChIJmaya", id="google:ChIJmaya")]
+    result = diff_leads(old, [Lead.from_dict(osm[MAYA].to_dict())], resolve=False)
+    assert [lead.id for lead in result.new] == [MAYA]
+    assert [lead.id for lead in result.gone] == ["google:ChIJmaya"]
+
+
+def test_resolution_does_not_pair_different_businesses(osm: dict[str, Lead]) -> None:
+    old = [google_rendering(osm[MAYA], "ChIJmaya", id="google:ChIJmaya")]
+    result = diff_leads(old, [Lead.from_dict(osm[HILTON].to_dict())])
+    assert ([lead.id for lead in result.new], [lead.id for lead in result.gone]) == ([HILTON], ["google:ChIJmaya"])
+    assert result.resolved == 0
+
+
+def test_resolution_leaves_the_callers_leads_as_they_were(osm: dict[str, Lead]) -> None:
+    old = [google_rendering(osm[MAYA], "ChIJmaya", id="google:ChIJmaya")]
+    before = old[0].to_dict()
+    diff_leads(old, [Lead.from_dict(osm[MAYA].to_dict())])
+    assert old[0].to_dict() == before

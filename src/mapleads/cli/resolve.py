@@ -78,15 +78,24 @@ def diff(
         typer.Option("-o", "--output", help="Write every change as CSV (change, id, name, fields)."),
     ] = None,
     show: Annotated[int, typer.Option(help="Rows shown per section.")] = 20,
+    resolve: Annotated[
+        bool,
+        typer.Option(
+            "--resolve/--no-resolve",
+            help="Match leads left over after the id match by the resolver's rule (default), e.g. files from "
+            "another tool or source.",
+        ),
+    ] = True,
 ) -> None:
-    """Report new, changed and gone leads between two runs (matched by stable lead id)."""
+    """Report new, changed and gone leads between two runs (matched by stable lead id, then by resolution)."""
     from mapleads.resolve.diff import diff_leads
     from mapleads.resolve.files import read_any_leads
 
-    result = diff_leads(read_any_leads(old), read_any_leads(new))
+    result = diff_leads(read_any_leads(old), read_any_leads(new), resolve=resolve)
+    by_resolution = f"  ({result.resolved} matched by resolution, not by id)" if result.resolved else ""
     out.print(
         f"new: {len(result.new)}  changed: {len(result.changed)}  gone: {len(result.gone)}  "
-        f"unchanged: {result.unchanged}",
+        f"unchanged: {result.unchanged}{by_resolution}",
         highlight=False,
     )
     rows: list[tuple[str, str, str, str]] = [("new", lead.id, lead.name, "") for lead in result.new]

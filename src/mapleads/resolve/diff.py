@@ -1,12 +1,15 @@
-"""What changed between two runs: new, changed and gone leads, matched by stable id.
+"""What changed between two runs: new, changed and gone leads, matched by stable id, then by resolution.
 
 A lead of the new file is the same as a lead of the old file when their ids are equal or when they share a
-member record (a lead that has since been merged with another source keeps its place).
+member record (a lead that has since been merged with another source keeps its place). Leads left over on both
+sides (files from another tool or source, runs without a history) are matched by the resolver's own decision
+rule, so a business rendered differently in the two files is a change, not one new and one gone lead.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import copy
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from mapleads.lead import Lead
@@ -28,6 +31,8 @@ class Diff:
     changed: list[Change] = field(default_factory=list)
     gone: list[Lead] = field(default_factory=list)
     unchanged: int = 0
+    #: pairs matched by resolution rather than by id or member record
+    resolved: int = 0
 
 
 def _records(lead: Lead) -> list[str]:
@@ -45,26 +50,65 @@ def _view(lead: Lead) -> dict[str, object]:
     return view
 
 
-def diff_leads(old: Iterable[Lead], new: Iterable[Lead]) -> Diff:
-    """Compare two runs' leads; moves under ~10 m (4 decimals) are not changes."""
-    by_record: dict[str, Lead] = {}
+def diff_leads(old: Iterable[Lead], new: Iterable[Lead], resolve: bool = True) -> Diff:
+    """Compare two runs' leads; moves under ~10 m (4 decimals) are not changes. `resolve=False` matches by
+    id and member record only."""
+    by_record: dict[str, int] = {}
     old_leads = list(old)
-    for lead in old_leads:
+    new_leads = list(new)
+    for k, lead in enumerate(old_leads):
         for record in _records(lead):
-            by_record.setdefault(record, lead)
-    matched: set[int] = set()
-    result = Diff()
-    for lead in new:
+            by_record.setdefault(record, k)
+    pairs: dict[int, int] = {}  # new index -> old index
+    taken: set[int] = set()
+    for n, lead in enumerate(new_leads):
         previous = next((by_record[r] for r in _records(lead) if r in by_record), None)
-        if previous is None or id(previous) in matched:
+        if previous is not None and previous not in taken:
+            pairs[n] = previous
+            taken.add(previous)
+    result = Diff()
+    if resolve:
+        old_left = [k for k in range(len(old_leads)) if k not in taken]
+        new_left = [n for n in range(len(new_leads)) if n not in pairs]
+        for n, k in _resolved_pairs([old_leads[k] for k in old_left], [new_leads[n] for n in new_left]):
+            pairs[new_left[n]] = old_left[k]
+            taken.add(old_left[k])
+            result.resolved += 1
+    for n, lead in enumerate(new_leads):
+        if n not in pairs:
             result.new.append(lead)
             continue
-        matched.add(id(previous))
+        previous = old_leads[pairs[n]]
         before, after = _view(previous), _view(lead)
         changed = [f for f in after if before[f] != after[f]]
         if changed:
             result.changed.append(Change(previous, lead, changed))
         else:
             result.unchanged += 1
-    result.gone = [lead for lead in old_leads if id(lead) not in matched]
+    result.gone = [lead for k, lead in enumerate(old_leads) if k not in taken]
     return result
+
+
+def _resolved_pairs(old: Sequence[Lead], new: Sequence[Lead]) -> list[tuple[int, int]]:
+    """(new index, old index) of the leads the resolver puts in one cluster, one old lead per new lead."""
+    if not old or not new:
+        return []
+    from mapleads.resolve.resolver import resolve_leads
+
+    copies = [_tagged(lead, f"old:{k}") for k, lead in enumerate(old)]
+    copies += [_tagged(lead, f"new:{n}") for n, lead in enumerate(new)]
+    pairs = []
+    for lead in resolve_leads(copies, suppression=False, history=None, score=False):
+        members = lead.extra.get("members") or []
+        olds = sorted(int(m[4:]) for m in members if m.startswith("old:"))
+        news = sorted(int(m[4:]) for m in members if m.startswith("new:"))
+        pairs += list(zip(news, olds, strict=False))  # duplicates inside one file pair up in file order
+    return pairs
+
+
+def _tagged(lead: Lead, tag: str) -> Lead:
+    """A copy the resolver may normalise, whose id says which file and row it is."""
+    twin = copy.deepcopy(lead)
+    twin.id = tag
+    twin.extra.pop("members", None)
+    return twin
