@@ -78,11 +78,11 @@ def diff_leads(old: Iterable[Lead], new: Iterable[Lead], resolve: bool = True) -
         if n not in pairs:
             result.new.append(lead)
             continue
-        previous = old_leads[pairs[n]]
-        before, after = _view(previous), _view(lead)
+        earlier = old_leads[pairs[n]]
+        before, after = _view(earlier), _view(lead)
         changed = [f for f in after if before[f] != after[f]]
         if changed:
-            result.changed.append(Change(previous, lead, changed))
+            result.changed.append(Change(earlier, lead, changed))
         else:
             result.unchanged += 1
     result.gone = [lead for k, lead in enumerate(old_leads) if k not in taken]
