@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 from mapleads.lead import Lead
 from mapleads.resolve import History, resolve_leads
 from tests.resolve.conftest import google_rendering
@@ -57,3 +60,37 @@ def test_when_two_earlier_leads_merge_the_older_id_survives(osm: dict[str, Lead]
 def test_without_history_a_merged_lead_takes_its_most_trusted_members_id(osm: dict[str, Lead]) -> None:
     [merged] = resolve_leads([google_rendering(osm[MAYA], "ChIJmaya"), osm[MAYA]], suppression=False)
     assert merged.id == MAYA
+
+
+def test_a_business_back_from_another_source_only_keeps_its_id(osm: dict[str, Lead]) -> None:
+    history = History()
+    resolve_leads([Lead.from_dict(osm[MAYA].to_dict())], history=history, suppression=False)
+    [again] = resolve_leads([google_rendering(osm[MAYA], "ChIJmaya")], history=history, suppression=False)
+    assert again.id == MAYA
+    assert again.extra["change"] in {"changed", "unchanged"}
+
+
+def test_a_new_business_near_a_known_one_gets_its_own_id(osm: dict[str, Lead]) -> None:
+    history = History()
+    resolve_leads([Lead.from_dict(osm[MAYA].to_dict())], history=history, suppression=False)
+    stranger = google_rendering(osm[MAYA], "ChIJother", name="Kampin Kukkakauppa", phones_raw=["+358 40 765 4321"])
+    stranger.website = "https://kukkakauppa.example/"
+    [other] = resolve_leads([stranger], history=history, suppression=False)
+    assert other.id == "google:ChIJother"
+    assert other.extra["change"] == "new"
+
+
+def test_a_history_file_of_the_first_version_is_upgraded(tmp_path: Path, osm: dict[str, Lead]) -> None:
+    path = tmp_path / "old-history.sqlite"
+    con = sqlite3.connect(path)
+    con.executescript(
+        "CREATE TABLE members (member TEXT PRIMARY KEY, lead_id TEXT NOT NULL);"
+        "CREATE TABLE leads (lead_id TEXT PRIMARY KEY, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,"
+        " fingerprint TEXT NOT NULL);"
+        f"INSERT INTO members VALUES ('{MAYA}', '{MAYA}');"
+        f"INSERT INTO leads VALUES ('{MAYA}', '2025-01-01T00:00:00+00:00', '2025-01-01T00:00:00+00:00', 'x');"
+    )
+    con.commit()
+    con.close()
+    [lead] = resolve_leads([Lead.from_dict(osm[MAYA].to_dict())], history=path, suppression=False)
+    assert (lead.id, lead.extra["first_seen"], lead.extra["change"]) == (MAYA, "2025-01-01T00:00:00+00:00", "changed")

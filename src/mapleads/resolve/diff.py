@@ -8,11 +8,11 @@ rule, so a business rendered differently in the two files is a change, not one n
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from mapleads.lead import Lead
+from mapleads.resolve.pairing import resolved_pairs
 
 #: Fields compared, as a user reads them in an export.
 COMPARED = ("name", "category", "phone", "website", "email", "address", "opening_hours")
@@ -70,7 +70,7 @@ def diff_leads(old: Iterable[Lead], new: Iterable[Lead], resolve: bool = True) -
     if resolve:
         old_left = [k for k in range(len(old_leads)) if k not in taken]
         new_left = [n for n in range(len(new_leads)) if n not in pairs]
-        for n, k in _resolved_pairs([old_leads[k] for k in old_left], [new_leads[n] for n in new_left]):
+        for n, k in resolved_pairs([old_leads[k] for k in old_left], [new_leads[n] for n in new_left]):
             pairs[new_left[n]] = old_left[k]
             taken.add(old_left[k])
             result.resolved += 1
@@ -87,28 +87,3 @@ def diff_leads(old: Iterable[Lead], new: Iterable[Lead], resolve: bool = True) -
             result.unchanged += 1
     result.gone = [lead for k, lead in enumerate(old_leads) if k not in taken]
     return result
-
-
-def _resolved_pairs(old: Sequence[Lead], new: Sequence[Lead]) -> list[tuple[int, int]]:
-    """(new index, old index) of the leads the resolver puts in one cluster, one old lead per new lead."""
-    if not old or not new:
-        return []
-    from mapleads.resolve.resolver import resolve_leads
-
-    copies = [_tagged(lead, f"old:{k}") for k, lead in enumerate(old)]
-    copies += [_tagged(lead, f"new:{n}") for n, lead in enumerate(new)]
-    pairs = []
-    for lead in resolve_leads(copies, suppression=False, history=None, score=False):
-        members = lead.extra.get("members") or []
-        olds = sorted(int(m[4:]) for m in members if m.startswith("old:"))
-        news = sorted(int(m[4:]) for m in members if m.startswith("new:"))
-        pairs += list(zip(news, olds, strict=False))  # duplicates inside one file pair up in file order
-    return pairs
-
-
-def _tagged(lead: Lead, tag: str) -> Lead:
-    """A copy the resolver may normalise, whose id says which file and row it is."""
-    twin = copy.deepcopy(lead)
-    twin.id = tag
-    twin.extra.pop("members", None)
-    return twin
