@@ -47,6 +47,15 @@ def test_it_filters_leads(alice_api: Client, alice: Any, make_job: Any, query: s
     assert [i["id"] for i in items] == [f"osm:n{1000 + i}" for i in range(20) if expected(i)]
 
 
+def test_it_answers_a_filter_that_matches_nothing_with_an_empty_page(
+    alice_api: Client, alice: Any, make_job: Any
+) -> None:
+    job = make_job(alice, leads=4)
+    response = alice_api.get(f"/api/jobs/{job.pk}/leads?category=nothing-matches")
+    assert response.status_code == 200
+    assert response.json() == {"items": [], "next_cursor": None}
+
+
 @pytest.mark.parametrize("query", ["cursor=%%%", "cursor=bm9wZQ", "limit=0", "limit=5000", "min_score=101"])
 def test_it_answers_bad_lead_queries_with_a_4xx_and_a_message(
     alice_api: Client, alice: Any, make_job: Any, query: str
