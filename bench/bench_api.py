@@ -7,7 +7,7 @@ error) for `--seconds`, or, without wrk, an aiohttp client for `--requests` (at 
 load on /healthz (one `SELECT 1` through the same server and Django stack), so the ratio shows what the key
 check, the lead query and serialisation cost. Target: >= 500 req/s, p99 <= 100 ms, 0 errors.
 
-    .venv/bin/python bench/bench_api.py [--seconds 15] [--concurrency 16] [--web-workers 2] [--threads 2]
+    .venv/bin/python bench/bench_api.py [--seconds 15] [--concurrency 16] [--web-workers 2] [--threads 1]
                                         [--client aiohttp]
 """
 

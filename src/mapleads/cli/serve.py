@@ -30,16 +30,17 @@ def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
             proc.kill()
 
 
-#: the web server's defaults: a process per core of a small machine, two request threads each
+#: the web server's defaults: a process per core of a small machine, one request thread each
 WEB_WORKERS = 2
-THREADS = 2
+THREADS = 1
 
 
 def server_command(host: str, port: int, workers: int, threads: int, access_log: bool = True) -> list[str]:
     """Granian (HTTP in Rust) serving the Django WSGI app: `workers` processes of `threads` request threads.
 
-    Few threads on purpose: Granian's WSGI default (hundreds per process) only makes the GIL and the database
-    connections (one per thread) contend; bench/bench_api.py measured 2 processes x 2 threads on 2 cores.
+    Few threads on purpose: threads of one process contend for the GIL, and under load some requests then wait
+    seconds (Granian's WSGI default is hundreds per process). bench/bench_api.py on 2 cores: 2 processes x 1
+    thread gave the steadiest p99; more concurrency is better bought with processes than with threads.
     """
     return [
         sys.executable, "-m", "granian", "--interface", "wsgi", "--host", host, "--port", str(port),
