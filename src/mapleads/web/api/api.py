@@ -174,11 +174,12 @@ def list_leads(
 ) -> HttpResponse:
     """The job's leads in extraction order; pass next_cursor back as cursor for the next page."""
     filters = queries.LeadFilters(category=category, has_email=has_email, has_phone=has_phone, min_score=min_score, q=q)
-    # one query checks key, owner and reads the page; only an empty page needs the exact (ORM) answer
-    rows, next_cursor = owned_lead_page(request.auth, job_id, filters, cursor, limit)  # type: ignore[attr-defined]
-    if not rows:
+    # one query checks key and owner and reads the page; an empty page or a bad cursor takes the exact (ORM) path
+    page = owned_lead_page(request.auth, job_id, filters, cursor, limit)  # type: ignore[attr-defined]
+    if page is None:
         job = queries.get_owned_job(request.user, job_id)  # 401 for a revoked key, 404 for another's job
-        rows, next_cursor = queries.raw_page_after(filters.apply(job.leads.all()), cursor, limit)
+        page = queries.raw_page_after(filters.apply(job.leads.all()), cursor, limit)
+    rows, next_cursor = page
     # the hot path of the API: stored records are embedded as JSON text, never parsed and re-encoded
     body = orjson.dumps({"items": [_lead_json(row) for row in rows], "next_cursor": next_cursor})
     return HttpResponse(body, content_type="application/json")

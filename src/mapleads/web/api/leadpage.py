@@ -2,7 +2,8 @@
 
 The ORM path (jobs.queries: key, job, then page: three compiled queries) answers the same; this one is a single
 round trip with no query compilation. An empty result is ambiguous (revoked key, someone else's job, or a filter
-that matches nothing), so the view then asks the ORM path, which gives the exact answer.
+that matches nothing), and an invalid cursor must not be reported before the job check, so for both the view asks
+the ORM path, which gives the exact answer.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import connection
 
+from mapleads.errors import MapleadsError
 from mapleads.web.api.keycache import KeyIdentity
 from mapleads.web.api.models import ApiKey
 from mapleads.web.jobs.models import Job, StoredLead
@@ -42,17 +44,23 @@ def _head() -> str:
 
 def owned_lead_page(
     identity: KeyIdentity, job_id: uuid.UUID, filters: LeadFilters, cursor: str | None, limit: int
-) -> tuple[list[Row], str | None]:
-    """Up to `limit` leads after `cursor` in (position, id) order, and the next cursor if there are more."""
+) -> tuple[list[Row], str | None] | None:
+    """Up to `limit` leads after `cursor` in (position, id) order and the next cursor if there are more; None
+    when only the ORM path can answer (no rows, or an invalid cursor)."""
     job_param = Job._meta.pk.get_db_prep_value(job_id, connection)
     conds, params = filters.where("l")
     if cursor:
+        try:
+            params += decode_cursor(cursor)
+        except MapleadsError:
+            return None
         conds.append("(l.position, l.id) > (%s, %s)")
-        params += decode_cursor(cursor)
     sql = " AND ".join([_head(), *conds]) + " ORDER BY l.position, l.id LIMIT %s"
     with connection.cursor() as cur:
         cur.execute(sql, [job_param, identity.user_id, identity.key_id, True, *params, limit + 1])
         rows = cur.fetchall()
+    if not rows:
+        return None
     more = len(rows) > limit
     rows = rows[:limit]
-    return rows, (cursor_text(rows[-1][-2], rows[-1][-1]) if more and rows else None)
+    return rows, (cursor_text(rows[-1][-2], rows[-1][-1]) if more else None)
