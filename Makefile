@@ -30,7 +30,7 @@ $(WEB_VENDOR)/.installed: package.json package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js $(WEB_VENDOR)/htmx/
 	touch $@
 
-## system-deps: Debian tools the tests and benchmarks compare against or drive (osmium-tool, chromium)
+## system-deps: Debian tools the tests and benchmarks compare against or drive (osmium-tool, chromium, wrk)
 system-deps:
 	@bash scripts/system-deps.sh
 

@@ -1,11 +1,14 @@
-"""The lead-list API under concurrent load against PostgreSQL (loopback only, bounded in requests and time).
+"""The lead-list API under concurrent load against PostgreSQL (loopback only, bounded in time and requests).
 
-A gunicorn server runs the service on 127.0.0.1 with a job of real Helsinki leads; a second process (aiohttp
-client, fixed concurrency) requests pages of leads with an API key. Anchor: the same load on /healthz (one
-`SELECT 1` through the same stack), so the ratio shows what the lead query, the key check and serialisation cost.
-Target: >= 500 req/s, p99 <= 100 ms, 0 errors.
+The web server `mapleads serve` runs (Granian, WSGI, same processes and threads) serves the app on 127.0.0.1 with
+a job of real Helsinki leads; a second process requests pages of leads with an API key at a fixed concurrency:
+wrk (Debian package, C, one thread; bench/api_load.lua rotates the URLs and counts every non-2xx answer as an
+error) for `--seconds`, or, without wrk, an aiohttp client for `--requests` (at most 120 s). Anchor: the same
+load on /healthz (one `SELECT 1` through the same server and Django stack), so the ratio shows what the key
+check, the lead query and serialisation cost. Target: >= 500 req/s, p99 <= 100 ms, 0 errors.
 
-    .venv/bin/python bench/bench_api.py [--requests 6000] [--concurrency 16] [--web-workers 3]
+    .venv/bin/python bench/bench_api.py [--seconds 15] [--concurrency 16] [--web-workers 2] [--threads 1]
+                                        [--client aiohttp]
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -20,6 +24,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from mapleads.cli.serve import THREADS, WEB_WORKERS, server_command
 
 REPO = Path(__file__).resolve().parents[1]
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -109,8 +115,33 @@ asyncio.run(main(**args))
 """
 
 
-def load(urls: list[str], key: str, total: int, concurrency: int) -> dict[str, float]:
-    """Run the load generator in its own process and summarise what it measured."""
+WRK_SCRIPT = Path(__file__).with_name("api_load.lua")
+
+
+def load_wrk(base: str, paths: list[str], key: str, seconds: int, concurrency: int) -> dict[str, float]:
+    """wrk for `seconds` after a 2 s warm-up (not counted); latency is per request, send to last byte."""
+
+    def run(duration: int) -> dict[str, int]:
+        cmd = [
+            "wrk", "-t", "1", "-c", str(concurrency), "-d", f"{duration}s", "--timeout", "5s",
+            "-s", str(WRK_SCRIPT), "-H", f"Authorization: Bearer {key}", base, "--", *paths,
+        ]  # fmt: skip
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=duration + 60).stdout
+        return dict(json.loads(out.strip().splitlines()[-1]))
+
+    run(2)
+    data = run(seconds)
+    return {
+        "requests": data["requests"],
+        "rps": data["requests"] / (data["duration_us"] / 1e6),
+        "p50_ms": data["p50_us"] / 1000,
+        "p99_ms": data["p99_us"] / 1000,
+        "errors": data["bad_status"] + data["socket_errors"],
+    }
+
+
+def load_aiohttp(urls: list[str], key: str, total: int, concurrency: int) -> dict[str, float]:
+    """The Python load generator in its own process (when wrk is missing) and a summary of what it measured."""
     args = {"urls": urls, "key": key, "total": total, "concurrency": concurrency, "max_seconds": 120}
     out = subprocess.run(
         [sys.executable, "-c", LOADGEN, json.dumps(args)], check=True, capture_output=True, text=True, timeout=300
@@ -127,11 +158,18 @@ def load(urls: list[str], key: str, total: int, concurrency: int) -> dict[str, f
     }
 
 
+def load_average() -> str:
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=6000)
+    parser.add_argument("--seconds", type=int, default=15, help="measured seconds per endpoint (wrk)")
+    parser.add_argument("--requests", type=int, default=6000, help="requests per endpoint (aiohttp client)")
+    parser.add_argument("--client", choices=["wrk", "aiohttp"], default="wrk" if shutil.which("wrk") else "aiohttp")
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--web-workers", type=int, default=3)
+    parser.add_argument("--web-workers", type=int, default=WEB_WORKERS, help="server processes (as `mapleads serve`)")
+    parser.add_argument("--threads", type=int, default=THREADS, help="threads per server process (as `mapleads serve`)")
     parser.add_argument("--page-size", type=int, default=50)
     opts = parser.parse_args()
 
@@ -148,11 +186,8 @@ def main() -> int:
     )
     key, job = prepare(env)
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "mapleads.web.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(opts.web_workers), "--log-level", "warning"],
-        env=env,
-    )  # fmt: skip
+    cmd = server_command("127.0.0.1", port, opts.web_workers, opts.threads, access_log=False)
+    server = subprocess.Popen(cmd, env=env)
     try:
         base = f"http://127.0.0.1:{port}"
         import httpx
@@ -168,14 +203,21 @@ def main() -> int:
             f"{base}/api/jobs/{job}/leads?limit={opts.page_size}", headers={"Authorization": f"Bearer {key}"}
         ).json()
         cursor = first["next_cursor"]
-        urls = [
-            f"{base}/api/jobs/{job}/leads?limit={opts.page_size}",
-            f"{base}/api/jobs/{job}/leads?limit={opts.page_size}&cursor={cursor}",
-            f"{base}/api/jobs/{job}/leads?limit={opts.page_size}&has_phone=true",
-            f"{base}/api/jobs/{job}/leads?limit={opts.page_size}&category=restaurant",
-        ]
-        anchor = load([f"{base}/healthz"], key, opts.requests, opts.concurrency)
-        leads = load(urls, key, opts.requests, opts.concurrency)
+        page = f"/api/jobs/{job}/leads?limit={opts.page_size}"
+        paths = [page, f"{page}&cursor={cursor}", f"{page}&has_phone=true", f"{page}&category=restaurant"]
+        print(
+            f"server: granian (as `mapleads serve`), {opts.web_workers} processes x {opts.threads} threads;"
+            f" load: {opts.client}, {opts.concurrency} connections"
+        )
+        print(f"load average before: {load_average()}", flush=True)
+        results = []
+        for endpoint in (["/healthz"], paths):
+            if opts.client == "wrk":
+                results.append(load_wrk(base, endpoint, key, opts.seconds, opts.concurrency))
+            else:
+                results.append(load_aiohttp([base + p for p in endpoint], key, opts.requests, opts.concurrency))
+        anchor, leads = results
+        print(f"load average after: {load_average()}")
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -3,8 +3,12 @@
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 
+from mapleads.web.api import keycache, models
+from mapleads.web.api.keycache import KEYS, KeyCache, KeyIdentity
 from mapleads.web.api.models import ApiKey, key_digest
 
 
@@ -67,3 +71,88 @@ def test_it_does_not_let_another_user_revoke_a_key(alice: Any, bob_client: Clien
     assert bob_client.post(f"/profile/api-keys/{key.pk}/revoke/").status_code == 404
     key.refresh_from_db()
     assert key.revoked_at is None
+
+
+# --- the in-process key cache: a known key costs no lookup, yet revocation and deactivation apply at once ---
+
+
+@pytest.fixture
+def cached_key(alice: Any, make_job: Any) -> tuple[ApiKey, Client, str]:
+    """Alice's key, already used once (so cached), a client for it and a lead-list URL of her job."""
+    key, text = ApiKey.issue(alice, "crm")
+    client = Client(headers={"Authorization": f"Bearer {text}"})
+    url = f"/api/jobs/{make_job(alice, leads=3).pk}/leads"
+    assert client.get(url).status_code == 200
+    assert KEYS.get(key.prefix, key.digest) is not None
+    return key, client, url
+
+
+def test_it_reads_a_lead_page_with_a_cached_key_in_one_query(
+    cached_key: tuple[ApiKey, Client, str], django_assert_num_queries: Any
+) -> None:
+    _, client, url = cached_key
+    with django_assert_num_queries(1):
+        response = client.get(url)
+    assert response.status_code == 200 and len(response.json()["items"]) == 3
+
+
+def test_it_refuses_a_cached_key_as_soon_as_it_is_revoked(cached_key: tuple[ApiKey, Client, str]) -> None:
+    key, client, url = cached_key
+    key.revoke()
+    assert KEYS.get(key.prefix, key.digest) is None
+    assert client.get(url).status_code == 401
+    assert client.get("/api/jobs").status_code == 401
+
+
+def test_it_refuses_a_cached_key_revoked_by_another_process(cached_key: tuple[ApiKey, Client, str]) -> None:
+    key, client, url = cached_key
+    ApiKey.objects.filter(pk=key.pk).update(revoked_at=timezone.now())  # this process's cache is not told
+    for path in (url, f"{url}?category=nothing-matches", "/api/jobs"):
+        response = client.get(path)
+        assert response.status_code == 401, path
+        assert "Business" not in response.content.decode()
+
+
+def test_it_refuses_a_cached_key_of_a_deactivated_user(cached_key: tuple[ApiKey, Client, str], alice: Any) -> None:
+    _, client, url = cached_key
+    get_user_model().objects.filter(pk=alice.pk).update(is_active=False)
+    assert client.get(url).status_code == 401
+    assert client.get("/api/jobs").status_code == 401
+
+
+def test_it_refuses_a_cached_key_of_a_deleted_user(cached_key: tuple[ApiKey, Client, str], alice: Any) -> None:
+    _, client, url = cached_key
+    alice.delete()
+    assert client.get(url).status_code == 401
+    assert client.get("/api/jobs").status_code == 401
+
+
+def test_it_still_stamps_when_a_cached_key_was_last_used(
+    cached_key: tuple[ApiKey, Client, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key, client, url = cached_key
+    ApiKey.objects.filter(pk=key.pk).update(last_used_at=None)
+    client.get(url)
+    assert ApiKey.objects.get(pk=key.pk).last_used_at is None  # at most one write a minute
+    monkeypatch.setattr(models, "LAST_USED_EVERY_S", -1)
+    client.get(url)
+    assert ApiKey.objects.get(pk=key.pk).last_used_at is not None
+
+
+def test_it_forgets_cached_keys_after_their_time_to_live(monkeypatch: pytest.MonkeyPatch) -> None:
+    now = [1000.0]
+    monkeypatch.setattr(keycache.time, "monotonic", lambda: now[0])
+    cache = KeyCache(ttl_s=60)
+    cache.put("mlx_x", "digest", KeyIdentity(key_id=1, user_id=2))
+    now[0] += 59
+    assert cache.get("mlx_x", "digest") is not None
+    now[0] += 2
+    assert cache.get("mlx_x", "digest") is None
+
+
+def test_it_bounds_the_key_cache() -> None:
+    cache = KeyCache(max_entries=3)
+    for i in range(7):
+        cache.put(f"mlx_{i}", "digest", KeyIdentity(key_id=i, user_id=1))
+    assert cache.get("mlx_6", "digest") is not None and cache.get("mlx_0", "digest") is None
+    assert len(cache) <= 3

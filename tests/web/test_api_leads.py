@@ -2,6 +2,7 @@
 
 import io
 import json
+from collections.abc import Callable
 from typing import Any
 
 import openpyxl
@@ -9,6 +10,9 @@ import pytest
 from django.test import Client
 
 from mapleads.export import FORMATS, read_leads
+from mapleads.web.api.leadpage import owned_lead_page
+from mapleads.web.api.models import ApiKey
+from mapleads.web.jobs.queries import LeadFilters, raw_page_after
 
 
 def all_pages(client: Client, url: str) -> list[dict[str, Any]]:
@@ -45,6 +49,15 @@ def test_it_filters_leads(alice_api: Client, alice: Any, make_job: Any, query: s
     job = make_job(alice, leads=20)
     items = all_pages(alice_api, f"/api/jobs/{job.pk}/leads?limit=7&{query}")
     assert [i["id"] for i in items] == [f"osm:n{1000 + i}" for i in range(20) if expected(i)]
+
+
+def test_it_answers_a_filter_that_matches_nothing_with_an_empty_page(
+    alice_api: Client, alice: Any, make_job: Any
+) -> None:
+    job = make_job(alice, leads=4)
+    response = alice_api.get(f"/api/jobs/{job.pk}/leads?category=nothing-matches")
+    assert response.status_code == 200
+    assert response.json() == {"items": [], "next_cursor": None}
 
 
 @pytest.mark.parametrize("query", ["cursor=%%%", "cursor=bm9wZQ", "limit=0", "limit=5000", "min_score=101"])
@@ -86,3 +99,43 @@ def test_it_refuses_an_unknown_export_format(alice_api: Client, alice: Any, make
     response = alice_api.get(f"/api/jobs/{job.pk}/export?format=docx")
     assert response.status_code == 400
     assert "unknown format" in json.loads(response.content)["detail"]
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        LeadFilters(),
+        LeadFilters(category="dentist"),
+        LeadFilters(has_email=True, has_phone=False),
+        LeadFilters(min_score=60),
+        LeadFilters(q="business 01"),
+        LeadFilters(q="50%"),
+        LeadFilters(q="info_"),
+        LeadFilters(category="hairdresser", q="MANNER", has_phone=True),
+    ],
+)
+def test_the_one_query_page_selects_what_the_orm_filters_select(
+    alice: Any, make_job: Any, filters: LeadFilters
+) -> None:
+    job = make_job(alice, leads=23)
+    _, text = ApiKey.issue(alice, "crm")
+    identity = ApiKey.verify(text)
+    assert identity is not None
+    fast = walk(lambda cursor: owned_lead_page(identity, job.pk, filters, cursor, 4))
+    assert fast == walk(lambda cursor: raw_page_after(filters.apply(job.leads.all()), cursor, 4))
+
+
+def walk(page_of: Callable[[str | None], tuple[list[Any], str | None] | None]) -> list[tuple[Any, ...]]:
+    """Every row of every page, following next cursors (a None page is an empty one)."""
+    rows: list[tuple[Any, ...]] = []
+    cursor = None
+    while (page := page_of(cursor)) is not None:
+        rows += [tuple(r) for r in page[0]]
+        if not (cursor := page[1]):
+            break
+    return rows
+
+
+def test_it_checks_the_job_before_the_cursor(alice: Any, make_job: Any, bob_api: Client) -> None:
+    job = make_job(alice, leads=3)
+    assert bob_api.get(f"/api/jobs/{job.pk}/leads?cursor=%%%").status_code == 404

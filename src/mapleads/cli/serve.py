@@ -30,12 +30,32 @@ def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
             proc.kill()
 
 
+#: the web server's defaults: a process per core of a small machine, one request thread each
+WEB_WORKERS = 2
+THREADS = 1
+
+
+def server_command(host: str, port: int, workers: int, threads: int, access_log: bool = True) -> list[str]:
+    """Granian (HTTP in Rust) serving the Django WSGI app: `workers` processes of `threads` request threads.
+
+    Few threads on purpose: threads of one process contend for the GIL, and under load some requests then wait
+    seconds (Granian's WSGI default is hundreds per process). bench/bench_api.py on 2 cores: 2 processes x 1
+    thread gave the steadiest p99; more concurrency is better bought with processes than with threads.
+    """
+    return [
+        sys.executable, "-m", "granian", "--interface", "wsgi", "--host", host, "--port", str(port),
+        "--workers", str(workers), "--blocking-threads", str(threads), "--log-level", "warning",
+        "--access-log" if access_log else "--no-access-log", "mapleads.web.wsgi:application",
+    ]  # fmt: skip
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def serve(
         host: str = typer.Option("127.0.0.1", help="Address to listen on."),
         port: int = typer.Option(8000, help="Port to listen on."),
-        web_workers: int = typer.Option(2, help="Web server processes."),
+        web_workers: int = typer.Option(WEB_WORKERS, help="Web server processes."),
+        threads: int = typer.Option(THREADS, help="Request threads per web server process."),
         pbf: Path | None = typer.Option(None, help="The .pbf file jobs read (MAPLEADS_WEB_PBF_PATH)."),
     ) -> None:
         """Run the web app and a job worker (SQLite + SqliteHuey unless MAPLEADS_DATABASE_URL / _REDIS_URL)."""
@@ -50,11 +70,7 @@ def register(app: typer.Typer) -> None:
             env["MAPLEADS_ALLOWED_HOSTS"] = ",".join(sorted(host_names | {host}))
         if subprocess.run(_manage("migrate", "--no-input", "-v", "0"), env=env).returncode != 0:
             raise MapleadsError("could not prepare the database (see the message above)")
-        server_cmd = [
-            sys.executable, "-m", "gunicorn", "mapleads.web.wsgi",
-            "--bind", f"{host}:{port}", "--workers", str(web_workers), "--threads", "4",
-            "--access-logfile", "-", "--log-level", "warning",
-        ]  # fmt: skip
+        server_cmd = server_command(host, port, web_workers, threads)
         procs = [subprocess.Popen(_manage("run_huey"), env=env), subprocess.Popen(server_cmd, env=env)]
 
         def on_signal(signum: int, frame: FrameType | None) -> None:

@@ -1,4 +1,4 @@
-"""WSGI entry point (gunicorn mapleads.web.wsgi)."""
+"""WSGI entry point (`granian --interface wsgi mapleads.web.wsgi:application`, as `mapleads serve` runs it)."""
 
 import os
 

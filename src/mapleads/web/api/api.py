@@ -18,7 +18,8 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from mapleads.errors import MapleadsError
 from mapleads.export import FORMATS
-from mapleads.web.api.auth import API_AUTH
+from mapleads.web.api.auth import API_AUTH, DEFERRED_AUTH
+from mapleads.web.api.leadpage import owned_lead_page
 from mapleads.web.api.schemas import Error, JobIn, JobList, JobOut, LeadPage
 from mapleads.web.jobs import exports, queries, services
 from mapleads.web.jobs.models import Job
@@ -159,7 +160,7 @@ def _lead_json(row: tuple[Any, ...]) -> dict[str, Any]:
     }
 
 
-@api.get("/jobs/{job_id}/leads", response={200: LeadPage, 400: Error, 404: Error}, tags=["leads"])
+@api.get("/jobs/{job_id}/leads", response={200: LeadPage, 400: Error, 404: Error}, tags=["leads"], auth=DEFERRED_AUTH)
 def list_leads(
     request: HttpRequest,
     job_id: UUID,
@@ -172,9 +173,13 @@ def list_leads(
     q: str = "",
 ) -> HttpResponse:
     """The job's leads in extraction order; pass next_cursor back as cursor for the next page."""
-    job = queries.get_owned_job(request.user, job_id)
     filters = queries.LeadFilters(category=category, has_email=has_email, has_phone=has_phone, min_score=min_score, q=q)
-    rows, next_cursor = queries.raw_page_after(filters.apply(job.leads.all()), cursor, limit)
+    # one query checks key and owner and reads the page; an empty page or a bad cursor takes the exact (ORM) path
+    page = owned_lead_page(request.auth, job_id, filters, cursor, limit)  # type: ignore[attr-defined]
+    if page is None:
+        job = queries.get_owned_job(request.user, job_id)  # 401 for a revoked key, 404 for another's job
+        page = queries.raw_page_after(filters.apply(job.leads.all()), cursor, limit)
+    rows, next_cursor = page
     # the hot path of the API: stored records are embedded as JSON text, never parsed and re-encoded
     body = orjson.dumps({"items": [_lead_json(row) for row in rows], "next_cursor": next_cursor})
     return HttpResponse(body, content_type="application/json")

@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.http import Http404
@@ -74,6 +75,38 @@ class LeadFilters:
             )
         return leads
 
+    def where(self, table: str) -> tuple[list[str], list[Any]]:
+        """`apply` as raw SQL conditions on `table` (the lead table or its alias) and their parameters.
+
+        LIKE patterns, casts and escaping come from the database backend, as the ORM builds them.
+        """
+        conds: list[str] = []
+        params: list[Any] = []
+        if self.category:
+            conds.append(f"({table}.category = %s OR {_like(table, 'categories', 'contains')})")
+            params += [self.category, _like_param(self.category)]
+        for column, value in (("has_email", self.has_email), ("has_phone", self.has_phone)):
+            if value is not None:
+                conds.append(f"{table}.{column} = %s")
+                params.append(value)
+        if self.min_score is not None:
+            conds.append(f"{table}.score >= %s")
+            params.append(self.min_score)
+        if term := self.q.strip():
+            columns = ("name", "address", "email", "website", "phone")
+            conds.append("(" + " OR ".join(_like(table, c, "icontains") for c in columns) + ")")
+            params += [_like_param(term)] * len(columns)
+        return conds, params
+
+
+def _like(table: str, column: str, lookup: str) -> str:
+    lhs = connection.ops.lookup_cast(lookup, "CharField") % f"{table}.{column}"
+    return f"{lhs} {connection.operators[lookup] % '%s'}"
+
+
+def _like_param(value: str) -> str:
+    return f"%{connection.ops.prep_for_like_query(value)}%"
+
 
 def job_categories(job: Job) -> list[str]:
     return sorted(c for c in job.leads.values_list("category", flat=True).distinct() if c)
@@ -81,7 +114,7 @@ def job_categories(job: Job) -> list[str]:
 
 # --- cursors: opaque, stable under inserts, for the (position, id) order -----------------------------------
 def encode_cursor(lead: StoredLead) -> str:
-    return _cursor_text(lead.position, lead.pk)
+    return cursor_text(lead.position, lead.pk)
 
 
 def decode_cursor(cursor: str) -> tuple[int, int]:
@@ -93,7 +126,7 @@ def decode_cursor(cursor: str) -> tuple[int, int]:
         raise MapleadsError("invalid cursor: use the next_cursor value of the previous page") from None
 
 
-def _cursor_text(position: int, pk: int) -> str:
+def cursor_text(position: int, pk: int) -> str:
     return base64.urlsafe_b64encode(f"{position}:{pk}".encode()).decode().rstrip("=")
 
 
@@ -127,4 +160,4 @@ def raw_page_after(
     )
     more = len(rows) > limit
     rows = rows[:limit]
-    return rows, (_cursor_text(rows[-1][-2], rows[-1][-1]) if more and rows else None)
+    return rows, (cursor_text(rows[-1][-2], rows[-1][-1]) if more and rows else None)
