@@ -110,3 +110,18 @@ def test_a_retried_job_resumes_and_completes(job: Job, missing_pbf: None, expect
     assert services.retry_job(job)
     assert runner.run_job(str(job.pk), str(job.lease)) == "done"
     assert stored_ids(job) == expected_ids
+
+
+@pytest.fixture
+def no_heartbeat(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("MAPLEADS_JOB_HEARTBEAT_S", "3600")
+    get_settings.cache_clear()
+    yield
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
+def test_a_job_that_ends_before_its_first_heartbeat_still_saves_its_progress(job: Job, no_heartbeat: None) -> None:
+    assert runner.run_job(str(job.pk), str(job.lease)) == "done"
+    job.refresh_from_db()
+    assert job.progress_total > 0 and job.progress_done == job.progress_total

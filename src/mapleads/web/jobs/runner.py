@@ -91,13 +91,23 @@ def claim(job_id: str, lease: str) -> Job | None:
     return Job.objects.get(pk=job_id) if taken else None
 
 
-def write_batch(job: Job, rows: list[dict[str, object]], written: int, *, final: bool = False) -> None:
-    """Upsert one batch and move the checkpoint, atomically, only while our lease holds."""
+def write_batch(
+    job: Job,
+    rows: list[dict[str, object]],
+    written: int,
+    *,
+    final: bool = False,
+    progress: tuple[int, int] | None = None,
+) -> None:
+    """Upsert one batch and move the checkpoint (and the progress, when given: a job may end before the
+    heartbeat's first beat), atomically, only while our lease holds."""
     with transaction.atomic():
+        extra = {"progress_done": progress[0], "progress_total": progress[1]} if progress else {}
         held = Job.objects.filter(pk=job.pk, lease=job.lease, state=Job.State.RUNNING).update(
             heartbeat_at=timezone.now(),
             lead_count=written,
             stage=Job.Stage.FINALIZE if final else Job.Stage.EXTRACT,
+            **extra,
         )
         if not held:
             raise LeaseLost()
@@ -124,10 +134,10 @@ def extract_stage(job: Job, leads: Iterable[Lead], heartbeat: Heartbeat) -> None
         batch.append(row_values(lead, position))
         if len(batch) >= batch_size:
             written += len(batch)
-            write_batch(job, batch, written)
+            write_batch(job, batch, written, progress=(heartbeat.done, heartbeat.total))
             batch = []
     written += len(batch)
-    write_batch(job, batch, written, final=True)
+    write_batch(job, batch, written, final=True, progress=(heartbeat.done, heartbeat.total))
 
 
 def finalize_stage(job: Job) -> None:
