@@ -77,6 +77,37 @@ def test_serve_migrates_and_answers_on_the_chosen_port(tmp_path: Path) -> None:
     assert f"http://127.0.0.1:{port}/" in out.decode()
 
 
+def _processes_mentioning(text: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if text in (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"):
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+@pytest.mark.slow
+def test_serve_stopped_while_starting_leaves_no_process_behind(tmp_path: Path) -> None:
+    port = free_port()
+    cmd = [sys.executable, "-m", "mapleads", "serve", "--port", str(port), "--web-workers", "2"]
+    proc = subprocess.Popen(cmd, env=clean_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if b"is running at" in line:
+            break
+    deadline = time.monotonic() + 30
+    while len(_processes_mentioning(f"--port {port}")) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)  # the server's workers exist but are still importing Django: stop it mid-start
+    proc.terminate()
+    proc.communicate(timeout=60)
+    assert _processes_mentioning(f"--port {port}") == []
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", port))  # nothing is left listening on it
+
+
 def test_serve_refuses_a_missing_pbf_with_one_line(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "mapleads", "serve", "--pbf", str(tmp_path / "none.osm.pbf")],

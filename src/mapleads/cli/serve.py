@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -19,15 +20,26 @@ def _manage(*args: str) -> list[str]:
     return [sys.executable, "-m", "mapleads.web", *args]
 
 
+def _start(cmd: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """A child in a process group of its own, so stopping it reaches the processes it forks (server workers)."""
+    return subprocess.Popen(cmd, env=env, start_new_session=True)
+
+
+def _signal_group(proc: subprocess.Popen[bytes], signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signum)
+
+
 def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
+    """Ask each child's group to stop; a group still there after 15 s is killed whole (Granian swallows a SIGTERM
+    that arrives while it starts, and killing only its main process would orphan its workers on the port)."""
     for proc in procs:
-        if proc.poll() is None:
-            proc.terminate()
+        _signal_group(proc, signal.SIGTERM)
     for proc in procs:
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        _signal_group(proc, signal.SIGKILL)
+        proc.wait()
 
 
 #: the web server's defaults: a process per core of a small machine, one request thread each
@@ -71,7 +83,7 @@ def register(app: typer.Typer) -> None:
         if subprocess.run(_manage("migrate", "--no-input", "-v", "0"), env=env).returncode != 0:
             raise MapleadsError("could not prepare the database (see the message above)")
         server_cmd = server_command(host, port, web_workers, threads)
-        procs = [subprocess.Popen(_manage("run_huey"), env=env), subprocess.Popen(server_cmd, env=env)]
+        procs = [_start(_manage("run_huey"), env), _start(server_cmd, env)]
 
         def on_signal(signum: int, frame: FrameType | None) -> None:
             _stop(procs)
