@@ -48,13 +48,15 @@ _KEYS_SQL = """
         UNION ALL SELECT idx, hash('d' || unnest(domains)), $global FROM leads
     ),
     sizes AS (SELECT key, cell, count(*) AS n FROM keys_raw GROUP BY ALL),
-    keys AS (
+    keys AS MATERIALIZED (
         SELECT k.idx, k.key, k.cell FROM keys_raw k JOIN sizes s USING (key, cell)
         WHERE s.n <= CASE WHEN k.cell = $global THEN $global_cap ELSE $cell_cap END
-    )
+    ),
+    -- one side spread over its cell's ring first: joined on (key, cell) at once, so the optimiser cannot join
+    -- on the key alone (a common name word in every copy of a city) and filter by cell afterwards
+    around AS MATERIALIZED (SELECT k.idx, k.key, r.ncell AS cell FROM keys k JOIN ring r ON r.cell = k.cell)
     SELECT DISTINCT a.idx AS i, b.idx AS j
-    FROM keys a JOIN ring r ON r.cell = a.cell
-    JOIN keys b ON b.key = a.key AND b.cell = r.ncell
+    FROM around a JOIN keys b ON b.key = a.key AND b.cell = a.cell
     WHERE a.idx < b.idx
 """
 
