@@ -21,7 +21,7 @@ from mapleads.resolve.history import History
 from mapleads.resolve.matching import MatchRule, matched_pairs
 from mapleads.resolve.merge import MergePolicy, member_ids, merge_leads
 from mapleads.resolve.normalize import normalize_for_resolution
-from mapleads.resolve.score import score_lead
+from mapleads.resolve.score import Scorer
 from mapleads.resolve.suppression import SuppressionList
 from mapleads.settings import get_settings
 
@@ -113,8 +113,9 @@ def _resolve(
     stats.written = len(resolved)
     if score is not False:
         weights = {**settings.score_weights, **(score if isinstance(score, Mapping) else {})}
+        scorer = Scorer(weights)
         for lead in resolved:
-            score_lead(lead, weights)
+            scorer(lead)
     return resolved
 
 

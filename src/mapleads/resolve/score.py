@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 from mapleads.lead import Lead
@@ -88,6 +89,7 @@ def _number(value: Any) -> float | None:
         return None
 
 
+@lru_cache(maxsize=4096)
 def _date(value: str | None) -> date | None:
     if not value:
         return None
@@ -97,30 +99,52 @@ def _date(value: str | None) -> date | None:
         return None
 
 
+class Scorer:
+    """Scores many leads with one set of weights. Leads whose components have the same values share one
+    components dict (a million leads have a few thousand distinct ones): treat it as read-only."""
+
+    def __init__(self, weights: Mapping[str, float] | None = None, today: date | None = None) -> None:
+        self.weights = {**DEFAULT_WEIGHTS, **(weights or {})}
+        self.today = today or datetime.now(UTC).date()
+        self._seen: dict[tuple[float | None, ...], tuple[int, dict[str, dict[str, float]]]] = {}
+
+    def __call__(self, lead: Lead) -> Lead:
+        """Set ``extra["score"]`` (0-100) and ``extra["score_components"]`` on `lead` and return it."""
+        values = (
+            _email(lead),
+            1.0 if lead.phones else 0.0,
+            _website(lead),
+            1.0 if lead.opening_hours else 0.0,
+            _completeness(lead),
+            _rating(lead),
+            _reviews(lead),
+            _freshness(lead, self.today),
+        )
+        known = self._seen.get(values)
+        if known is None:
+            known = self._seen[values] = self._points(values)
+        lead.extra["score"], lead.extra["score_components"] = known
+        return lead
+
+    def _points(self, values: tuple[float | None, ...]) -> tuple[int, dict[str, dict[str, float]]]:
+        w = self.weights
+        applicable = {k: v for k, v in zip(COMPONENTS, values, strict=True) if v is not None and w.get(k, 0) > 0}
+        total = sum(w[k] for k in applicable)
+        components = {
+            k: {
+                "value": round(v, 3),
+                "weight": w[k],
+                "points": round(100 * w[k] * v / total, 1) if total else 0.0,
+            }
+            for k, v in applicable.items()
+        }
+        score = round(sum(100 * w[k] * v for k, v in applicable.items()) / total) if total else 0
+        return score, components
+
+
+COMPONENTS = tuple(DEFAULT_WEIGHTS)
+
+
 def score_lead(lead: Lead, weights: Mapping[str, float] | None = None, today: date | None = None) -> Lead:
     """Set ``extra["score"]`` (0-100) and ``extra["score_components"]`` on `lead` and return it."""
-    w = {**DEFAULT_WEIGHTS, **(weights or {})}
-    today = today or datetime.now(UTC).date()
-    values: dict[str, float | None] = {
-        "email": _email(lead),
-        "phone": 1.0 if lead.phones else 0.0,
-        "website": _website(lead),
-        "opening_hours": 1.0 if lead.opening_hours else 0.0,
-        "completeness": _completeness(lead),
-        "rating": _rating(lead),
-        "reviews": _reviews(lead),
-        "freshness": _freshness(lead, today),
-    }
-    applicable = {k: v for k, v in values.items() if v is not None and w.get(k, 0) > 0}
-    total = sum(w[k] for k in applicable)
-    components = {
-        k: {
-            "value": round(v, 3),
-            "weight": w[k],
-            "points": round(100 * w[k] * v / total, 1) if total else 0.0,
-        }
-        for k, v in applicable.items()
-    }
-    lead.extra["score"] = round(sum(100 * w[k] * v for k, v in applicable.items()) / total) if total else 0
-    lead.extra["score_components"] = components
-    return lead
+    return Scorer(weights, today)(lead)
