@@ -17,7 +17,7 @@ import h3.api.basic_int as h3
 import numpy as np
 import pyarrow as pa
 
-from mapleads.resolve.features import MatchFeatures
+from mapleads.resolve.features import FeatureTable
 
 H3_RESOLUTION = 8
 GLOBAL_CELL = -1
@@ -43,9 +43,7 @@ _KEYS_SQL = """
         UNION ALL SELECT idx, hash('s' || right(compact, 4)), cell FROM leads WHERE cell <> $global AND name <> ''
         UNION ALL SELECT idx, hash('n' || name), $global FROM leads WHERE name <> ''
         UNION ALL SELECT idx, hash('a' || address), $global FROM leads WHERE address IS NOT NULL
-        UNION ALL SELECT idx, hash('id' || unnest(records)), $global FROM leads
-        UNION ALL SELECT idx, hash('ph' || unnest(phones)), $global FROM leads
-        UNION ALL SELECT idx, hash('d' || unnest(domains)), $global FROM leads
+        UNION ALL SELECT idx, hash(kind || value), $global FROM contacts
     ),
     sizes AS (SELECT key, cell, count(*) AS n FROM keys_raw GROUP BY ALL),
     keys AS MATERIALIZED (
@@ -62,27 +60,32 @@ _KEYS_SQL = """
 
 
 def candidate_pairs(
-    feats: Sequence[MatchFeatures], *, max_m: float, global_cap: int = 64, cell_cap: int = 2000
+    feats: FeatureTable, *, max_m: float, global_cap: int = 64, cell_cap: int = 2000
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(i, j, distance in m) for every candidate pair, i < j; pairs farther apart than `max_m` are dropped."""
     n = len(feats)
-    lat = np.array([np.nan if f.lat is None else f.lat for f in feats], dtype=np.float64)
-    lon = np.array([np.nan if f.lon is None else f.lon for f in feats], dtype=np.float64)
+    lat, lon = feats.lat, feats.lon
     if n < 2:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty, np.empty(0)
     cells = [
-        GLOBAL_CELL if f.lat is None or f.lon is None else h3.latlng_to_cell(f.lat, f.lon, H3_RESOLUTION) for f in feats
+        GLOBAL_CELL if y != y or x != x else h3.latlng_to_cell(y, x, H3_RESOLUTION)
+        for y, x in zip(lat.tolist(), lon.tolist(), strict=True)
     ]
     table = pa.table(
         {
-            "idx": pa.array(range(n), pa.int32()),
+            "idx": pa.array(np.arange(n, dtype=np.int32)),
             "cell": pa.array(cells, pa.int64()),
-            "name": pa.array([f.name for f in feats], pa.string()),
-            "address": pa.array([f.address for f in feats], pa.string()),
-            "records": pa.array([f.records for f in feats], pa.list_(pa.string())),
-            "phones": pa.array([f.phones for f in feats], pa.list_(pa.string())),
-            "domains": pa.array([f.domains for f in feats], pa.list_(pa.string())),
+            "name": pa.array(feats.name, pa.string()),
+            "address": pa.array(feats.address, pa.string()),
+        }
+    )
+    parts = (("id", feats.records), ("ph", feats.phones), ("d", feats.domains))
+    contacts = pa.table(
+        {
+            "idx": pa.array(np.concatenate([m.rows for _, m in parts]).astype(np.int32)),
+            "kind": pa.array([kind for kind, m in parts for _ in m.values], pa.string()),
+            "value": pa.array([v for _, m in parts for v in m.values], pa.string()),
         }
     )
     ring_from: list[int] = []
@@ -99,11 +102,12 @@ def candidate_pairs(
         con.execute("SET preserve_insertion_order = false")
         con.register("leads_raw", table)
         con.register("ring", ring)
+        con.register("contacts", contacts)
         params = {"global": GLOBAL_CELL, "global_cap": global_cap, "cell_cap": cell_cap}
         pairs = con.execute(_KEYS_SQL, params).fetchnumpy()
     finally:
         con.close()
-    del table
+    del table, contacts
     i = np.asarray(pairs["i"], dtype=np.int64)
     j = np.asarray(pairs["j"], dtype=np.int64)
     dist = distances_m(lat, lon, i, j)

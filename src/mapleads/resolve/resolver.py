@@ -16,7 +16,7 @@ from typing import Any
 
 from mapleads.lead import Lead
 from mapleads.resolve.clustering import clusters
-from mapleads.resolve.features import features_of
+from mapleads.resolve.features import feature_table
 from mapleads.resolve.history import History
 from mapleads.resolve.matching import MatchRule, matched_pairs
 from mapleads.resolve.merge import MergePolicy, member_ids, merge_leads
@@ -95,7 +95,7 @@ def _resolve(
     region = default_region or settings.default_country or majority_country(batch)
     for lead in batch:
         normalize_for_resolution(lead, region)
-    i, j, sureness = matched_pairs([features_of(lead) for lead in batch], rule)
+    i, j, sureness = matched_pairs(feature_table(batch), rule)
     policy = policy or MergePolicy(trust=tuple(settings.resolve_trust), prefer=settings.resolve_prefer)
     resolved: list[Lead] = []
     members: list[list[str]] = []
