@@ -20,7 +20,7 @@ from mapleads.resolve.features import feature_table
 from mapleads.resolve.history import History
 from mapleads.resolve.matching import MatchRule, matched_pairs
 from mapleads.resolve.merge import MergePolicy, member_ids, merge_leads
-from mapleads.resolve.normalize import normalize_for_resolution
+from mapleads.resolve.normalize import Normalizer
 from mapleads.resolve.score import Scorer
 from mapleads.resolve.suppression import SuppressionList
 from mapleads.settings import get_settings
@@ -93,18 +93,24 @@ def _resolve(
     batch = list(leads)
     stats.read = len(batch)
     region = default_region or settings.default_country or majority_country(batch)
+    normalize = Normalizer(region)
     for lead in batch:
-        normalize_for_resolution(lead, region)
+        normalize(lead)
+    del normalize
     i, j, sureness = matched_pairs(feature_table(batch), rule)
     policy = policy or MergePolicy(trust=tuple(settings.resolve_trust), prefer=settings.resolve_prefer)
     resolved: list[Lead] = []
     members: list[list[str]] = []
-    sources = [lead.source for lead in batch]
-    for group in clusters(len(batch), i, j, strength=sureness, sources=sources):
+    keep_members = history is not None and history is not False
+    groups = clusters(len(batch), i, j, strength=sureness, sources=[lead.source for lead in batch])
+    del i, j, sureness
+    for group in groups:
         group_leads = [batch[k] for k in group]
-        resolved.append(merge_leads(group_leads, policy))
-        members.append(member_ids(group_leads))
-    del batch
+        # most leads merge with none: they come back as they are
+        resolved.append(merge_leads(group_leads, policy) if len(group) > 1 else group_leads[0])
+        if keep_members:
+            members.append(member_ids(group_leads))
+    del batch, groups
     stats.merged = stats.read - len(resolved)
     _with_history(history, resolved, members)
     before = len(resolved)
