@@ -17,7 +17,7 @@ from mapleads.lead import Lead
 from mapleads.resolve.addresses import address_key
 from mapleads.resolve.contacts import FREEMAIL_DOMAINS, email_domain
 from mapleads.resolve.names import core_name_key, generic_bits, name_key
-from mapleads.resolve.urls import domain_key, url_key
+from mapleads.resolve.urls import WebKeys
 from mapleads.taxonomy import BUSINESS_KEYS, get_taxonomy
 
 
@@ -109,10 +109,10 @@ def kinds_of(categories: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(known[c].group for c in categories if c in known))
 
 
-def feature_table(leads: Sequence[Lead]) -> FeatureTable:
+def feature_table(leads: Sequence[Lead], web: WebKeys | None = None) -> FeatureTable:
     """Features of leads already normalised by `normalize_for_resolution`; each distinct website, name and
     category set is keyed once."""
-    web: dict[str, tuple[str | None, str | None]] = {}
+    web = web or WebKeys()
     kinds: dict[tuple[str, ...], list[str]] = {}
     names: dict[str, tuple[str, str, int]] = {}
     n = len(leads)
@@ -136,9 +136,7 @@ def feature_table(leads: Sequence[Lead]) -> FeatureTable:
         name_col.append(keys[0])
         core_col.append(keys[1])
         generic[row] = keys[2]
-        site = web.get(lead.website or "")
-        if site is None:
-            site = web[lead.website or ""] = (domain_key(lead.website), url_key(lead.website))
+        site = web(lead.website)
         domains = [site[0]] if site[0] else []
         for email in lead.emails:
             domain = email_domain(email)

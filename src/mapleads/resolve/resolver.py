@@ -23,6 +23,7 @@ from mapleads.resolve.merge import MergePolicy, member_ids, merge_leads
 from mapleads.resolve.normalize import Normalizer
 from mapleads.resolve.score import Scorer
 from mapleads.resolve.suppression import SuppressionList
+from mapleads.resolve.urls import WebKeys
 from mapleads.settings import get_settings
 
 
@@ -97,7 +98,8 @@ def _resolve(
     for lead in batch:
         normalize(lead)
     del normalize
-    i, j, sureness = matched_pairs(feature_table(batch), rule)
+    web = WebKeys()
+    i, j, sureness = matched_pairs(feature_table(batch, web), rule)
     policy = policy or MergePolicy(trust=tuple(settings.resolve_trust), prefer=settings.resolve_prefer)
     resolved: list[Lead] = []
     members: list[list[str]] = []
@@ -119,7 +121,7 @@ def _resolve(
     stats.written = len(resolved)
     if score is not False:
         weights = {**settings.score_weights, **(score if isinstance(score, Mapping) else {})}
-        scorer = Scorer(weights)
+        scorer = Scorer(weights, web=web)
         for lead in resolved:
             scorer(lead)
     return resolved

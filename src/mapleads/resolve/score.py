@@ -16,7 +16,7 @@ from typing import Any
 
 from mapleads.lead import Lead
 from mapleads.resolve.contacts import FREEMAIL_DOMAINS, email_domain
-from mapleads.resolve.urls import PATH_PLATFORMS, SUBDOMAIN_PLATFORMS, domain_key, registered_domain
+from mapleads.resolve.urls import PATH_PLATFORMS, SUBDOMAIN_PLATFORMS, WebKeys
 
 DEFAULT_WEIGHTS: dict[str, float] = {
     "email": 25.0,
@@ -33,21 +33,20 @@ STALE_DAYS = 3 * 365
 _DATE_TAGS = ("check_date", "survey:date", "check_date:opening_hours", "source:date")
 
 
-def _email(lead: Lead) -> float | None:
+def _email(lead: Lead, own: str | None) -> float | None:
+    """`own`: the registered domain of the lead's website."""
     if not lead.emails:
         return 0.0
-    own = registered_domain(lead.website)
     domains = {email_domain(e) for e in lead.emails}
     if own and own in domains:
         return 1.0
     return 0.5 if domains - FREEMAIL_DOMAINS else 0.4
 
 
-def _website(lead: Lead) -> float | None:
-    key = domain_key(lead.website)
+def _website(key: str | None, domain: str | None) -> float | None:
+    """`key` and `domain`: the website's domain key and registered domain."""
     if not key:
         return 0.0
-    domain = registered_domain(lead.website)
     return 0.5 if "/" in key or domain in PATH_PLATFORMS or domain in SUBDOMAIN_PLATFORMS else 1.0
 
 
@@ -103,17 +102,21 @@ class Scorer:
     """Scores many leads with one set of weights. Leads whose components have the same values share one
     components dict (a million leads have a few thousand distinct ones): treat it as read-only."""
 
-    def __init__(self, weights: Mapping[str, float] | None = None, today: date | None = None) -> None:
+    def __init__(
+        self, weights: Mapping[str, float] | None = None, today: date | None = None, web: WebKeys | None = None
+    ) -> None:
+        self.web = web or WebKeys()
         self.weights = {**DEFAULT_WEIGHTS, **(weights or {})}
         self.today = today or datetime.now(UTC).date()
         self._seen: dict[tuple[float | None, ...], tuple[int, dict[str, dict[str, float]]]] = {}
 
     def __call__(self, lead: Lead) -> Lead:
         """Set ``extra["score"]`` (0-100) and ``extra["score_components"]`` on `lead` and return it."""
+        key, _, domain = self.web(lead.website)
         values = (
-            _email(lead),
+            _email(lead, domain),
             1.0 if lead.phones else 0.0,
-            _website(lead),
+            _website(key, domain),
             1.0 if lead.opening_hours else 0.0,
             _completeness(lead),
             _rating(lead),

@@ -92,7 +92,7 @@ def registered_domain(host_or_url: str | None) -> str | None:
         canon = canonical_url(host_or_url)
         if canon is None:
             return None
-        host = urlsplit(canon).hostname or ""
+        return registered_domain(urlsplit(canon).hostname or "")
     domain = _EXTRACT(host.lower()).top_domain_under_public_suffix
     return domain or None
 
@@ -117,3 +117,17 @@ def domain_key(url: str | None) -> str | None:
         return domain
     segment = path.strip("/").split("/")[0].casefold()
     return f"{platform}/{segment}" if segment else None
+
+
+class WebKeys:
+    """(domain_key, url_key, registered_domain) of each distinct website of one run, computed once: the
+    matcher and the scorer both need them, and a million leads have too many websites for the caches above."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str | None, tuple[str | None, str | None, str | None]] = {}
+
+    def __call__(self, url: str | None) -> tuple[str | None, str | None, str | None]:
+        keys = self._seen.get(url)
+        if keys is None:
+            keys = self._seen[url] = (domain_key(url), url_key(url), registered_domain(url))
+        return keys
