@@ -34,6 +34,7 @@ def distances_m(lat: np.ndarray, lon: np.ndarray, i: np.ndarray, j: np.ndarray) 
 
 
 _KEYS_SQL = """
+    CREATE TEMP TABLE keys AS
     WITH leads AS (SELECT *, replace(name, ' ', '') AS compact FROM leads_raw),
     keys_raw AS (
         SELECT idx, hash('t' || w) AS key, cell FROM (
@@ -45,18 +46,23 @@ _KEYS_SQL = """
         UNION ALL SELECT idx, hash('a' || address), $global FROM leads WHERE address IS NOT NULL
         UNION ALL SELECT idx, hash(kind || value), $global FROM contacts
     ),
-    sizes AS (SELECT key, cell, count(*) AS n FROM keys_raw GROUP BY ALL),
-    keys AS MATERIALIZED (
-        SELECT k.idx, k.key, k.cell FROM keys_raw k JOIN sizes s USING (key, cell)
-        WHERE s.n <= CASE WHEN k.cell = $global THEN $global_cap ELSE $cell_cap END
-    ),
+    sizes AS (SELECT key, cell, count(*) AS n FROM keys_raw GROUP BY ALL)
+    SELECT k.idx, k.key, k.cell FROM keys_raw k JOIN sizes s USING (key, cell)
+    WHERE s.n <= CASE WHEN k.cell = $global THEN $global_cap ELSE $cell_cap END
+"""
+#: The pairs whose first lead is in one part (idx % parts): every pair falls in exactly one part, so each
+#: part's DISTINCT is exact and the join's working memory is a part's, not the whole run's.
+_PAIRS_SQL = """
     -- one side spread over its cell's ring first: joined on (key, cell) at once, so the optimiser cannot join
     -- on the key alone (a common name word in every copy of a city) and filter by cell afterwards
-    around AS MATERIALIZED (SELECT k.idx, k.key, r.ncell AS cell FROM keys k JOIN ring r ON r.cell = k.cell)
+    WITH around AS MATERIALIZED (
+        SELECT k.idx, k.key, r.ncell AS cell FROM keys k JOIN ring r ON r.cell = k.cell WHERE k.idx % $parts = $part
+    )
     SELECT DISTINCT a.idx AS i, b.idx AS j
     FROM around a JOIN keys b ON b.key = a.key AND b.cell = a.cell
     WHERE a.idx < b.idx
 """
+PART_SIZE = 200_000
 
 
 def candidate_pairs(
@@ -97,20 +103,29 @@ def candidate_pairs(
     ring_from.append(GLOBAL_CELL)
     ring_to.append(GLOBAL_CELL)
     ring = pa.table({"cell": pa.array(ring_from, pa.int64()), "ncell": pa.array(ring_to, pa.int64())})
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     con = duckdb.connect()
     try:
         con.execute("SET preserve_insertion_order = false")
         con.register("leads_raw", table)
         con.register("ring", ring)
         con.register("contacts", contacts)
-        params = {"global": GLOBAL_CELL, "global_cap": global_cap, "cell_cap": cell_cap}
-        pairs = con.execute(_KEYS_SQL, params).fetchnumpy()
+        con.execute(_KEYS_SQL, {"global": GLOBAL_CELL, "global_cap": global_cap, "cell_cap": cell_cap})
+        con.unregister("leads_raw")
+        con.unregister("contacts")
+        del table, contacts
+        parts = -(-n // PART_SIZE)
+        for part in range(parts):
+            pairs = con.execute(_PAIRS_SQL, {"parts": parts, "part": part}).fetchnumpy()
+            i = np.asarray(pairs["i"], dtype=np.int64)
+            j = np.asarray(pairs["j"], dtype=np.int64)
+            del pairs
+            dist = distances_m(lat, lon, i, j)
+            keep = ~(dist > max_m)  # NaN (a lead without a point) stays: contacts may still match it
+            found.append((i[keep], j[keep], dist[keep]))
     finally:
         con.close()
-    del table, contacts
-    i = np.asarray(pairs["i"], dtype=np.int64)
-    j = np.asarray(pairs["j"], dtype=np.int64)
-    dist = distances_m(lat, lon, i, j)
-    keep = ~(dist > max_m)  # NaN (a lead without a point) stays: contacts may still match it
-    order = np.lexsort((j[keep], i[keep]))
-    return i[keep][order], j[keep][order], dist[keep][order]
+    i, j, dist = (np.concatenate(column) for column in zip(*found, strict=True))
+    del found
+    order = np.lexsort((j, i))
+    return i[order], j[order], dist[order]

@@ -7,7 +7,7 @@ in bulk anyway.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,15 +36,6 @@ class Multi:
     rows: np.ndarray
     values: list[str]
 
-    @classmethod
-    def of(cls, lists: Iterable[Sequence[str]]) -> Multi:
-        rows: list[int] = []
-        values: list[str] = []
-        for row, vals in enumerate(lists):
-            rows.extend([row] * len(vals))
-            values.extend(vals)
-        return cls(np.asarray(rows, dtype=np.int64), values)
-
     def where(self, keep: np.ndarray) -> Multi:
         return Multi(self.rows[keep], [v for v, k in zip(self.values, keep.tolist(), strict=True) if k])
 
@@ -58,6 +49,22 @@ class Multi:
         first = pos < width
         out[self.rows[first], pos[first]] = factorize(self.values)[first]
         return out
+
+
+class MultiBuilder:
+    """Builds a `Multi` lead by lead, without keeping a list per lead alive."""
+
+    def __init__(self) -> None:
+        self.lengths: list[int] = []
+        self.values: list[str] = []
+
+    def add(self, values: Sequence[str]) -> None:
+        self.lengths.append(len(values))
+        self.values.extend(values)
+
+    def done(self) -> Multi:
+        rows = np.repeat(np.arange(len(self.lengths), dtype=np.int64), np.asarray(self.lengths, dtype=np.int64))
+        return Multi(rows, self.values)
 
 
 @dataclass(slots=True)
@@ -124,10 +131,7 @@ def feature_table(leads: Sequence[Lead], web: WebKeys | None = None) -> FeatureT
     chain = np.zeros(n, dtype=bool)
     page: list[str | None] = []
     address: list[str | None] = []
-    kind_lists: list[list[str]] = []
-    category_lists: list[list[str]] = []
-    domain_lists: list[list[str]] = []
-    record_lists: list[list[str] | tuple[str, ...]] = []
+    kind_lists, category_lists, domain_lists, record_lists, phone_lists = (MultiBuilder() for _ in range(5))
     for row, lead in enumerate(leads):
         keys = names.get(lead.name)
         if keys is None:
@@ -142,32 +146,33 @@ def feature_table(leads: Sequence[Lead], web: WebKeys | None = None) -> FeatureT
             domain = email_domain(email)
             if domain not in FREEMAIL_DOMAINS and domain not in domains:
                 domains.append(domain)
-        domain_lists.append(domains)
+        domain_lists.add(domains)
         page.append(site[1])
         categories = categories_of(lead)
-        category_lists.append(categories)
+        category_lists.add(categories)
         group = kinds.get(tuple(categories))
         if group is None:
             group = kinds[tuple(categories)] = kinds_of(categories)
-        kind_lists.append(group)
+        kind_lists.add(group)
         if lead.lat is not None and lead.lon is not None:
             lat[row], lon[row] = lead.lat, lead.lon
         address.append(address_key(lead.address))
         chain[row] = bool(lead.brand or lead.brand_wikidata or lead.tags.get("brand:wikidata"))
-        record_lists.append(lead.extra.get("members") or ((lead.id,) if lead.id else ()))
+        record_lists.add(lead.extra.get("members") or ((lead.id,) if lead.id else ()))
+        phone_lists.add(lead.phones)
     return FeatureTable(
         name=name_col,
         core=core_col,
         generic=generic,
-        kinds=Multi.of(kind_lists),
-        categories=Multi.of(category_lists),
+        kinds=kind_lists.done(),
+        categories=category_lists.done(),
         lat=lat,
         lon=lon,
-        phones=Multi.of(lead.phones for lead in leads),
-        domains=Multi.of(domain_lists),
+        phones=phone_lists.done(),
+        domains=domain_lists.done(),
         page=page,
         address=address,
         chain=chain,
-        records=Multi.of(record_lists),
+        records=record_lists.done(),
         source=[lead.source for lead in leads],
     )
