@@ -10,7 +10,7 @@ leads block in seconds.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import tempfile
 
 import duckdb
 import h3.api.basic_int as h3
@@ -63,6 +63,7 @@ _PAIRS_SQL = """
     WHERE a.idx < b.idx
 """
 PART_SIZE = 200_000
+MEMORY_LIMIT = "256MB"
 
 
 def candidate_pairs(
@@ -105,8 +106,13 @@ def candidate_pairs(
     ring = pa.table({"cell": pa.array(ring_from, pa.int64()), "ncell": pa.array(ring_to, pa.int64())})
     found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     con = duckdb.connect()
+    spill = tempfile.TemporaryDirectory(prefix="mapleads-blocking-")
     try:
         con.execute("SET preserve_insertion_order = false")
+        # the leads are in memory already: DuckDB's hash tables get a bounded share, and spill beyond it
+        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        con.execute("SET temp_directory = ?", [spill.name])
+        con.execute("SET allocator_flush_threshold = '32MB'")  # give each part's memory back when it is done
         con.register("leads_raw", table)
         con.register("ring", ring)
         con.register("contacts", contacts)
@@ -125,6 +131,7 @@ def candidate_pairs(
             found.append((i[keep], j[keep], dist[keep]))
     finally:
         con.close()
+        spill.cleanup()
     i, j, dist = (np.concatenate(column) for column in zip(*found, strict=True))
     del found
     order = np.lexsort((j, i))

@@ -6,6 +6,9 @@ suppression → score. Resolution needs every lead of the run at once, so the st
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
 import gc
 import os
 from collections import Counter
@@ -13,6 +16,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
+
+import pyarrow as pa
 
 from mapleads.lead import Lead
 from mapleads.resolve.clustering import clusters
@@ -100,6 +105,7 @@ def _resolve(
     del normalize
     web = WebKeys()
     i, j, sureness = matched_pairs(feature_table(batch, web), rule)
+    _return_freed_memory()
     policy = policy or MergePolicy(trust=tuple(settings.resolve_trust), prefer=settings.resolve_prefer)
     resolved: list[Lead] = []
     members: list[list[str]] = []
@@ -125,6 +131,14 @@ def _resolve(
         for lead in resolved:
             scorer(lead)
     return resolved
+
+
+def _return_freed_memory() -> None:
+    """Hand the matcher's freed native memory (Arrow's pool, the C heap DuckDB and numpy used) back to the
+    system: merging then allocates millions of Python objects elsewhere, and the peak would be their sum."""
+    pa.default_memory_pool().release_unused()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
 
 
 def _with_history(history: Any, resolved: list[Lead], members: list[list[str]]) -> None:

@@ -109,6 +109,7 @@ class Scorer:
         self.weights = {**DEFAULT_WEIGHTS, **(weights or {})}
         self.today = today or datetime.now(UTC).date()
         self._seen: dict[tuple[float | None, ...], tuple[int, dict[str, dict[str, float]]]] = {}
+        self._components: dict[tuple[str, float, float, float], dict[str, float]] = {}
 
     def __call__(self, lead: Lead) -> Lead:
         """Set ``extra["score"]`` (0-100) and ``extra["score_components"]`` on `lead` and return it."""
@@ -129,16 +130,19 @@ class Scorer:
         lead.extra["score"], lead.extra["score_components"] = known
         return lead
 
+    def _component(self, name: str, value: float, weight: float, points: float) -> dict[str, float]:
+        key = (name, value, weight, points)
+        found = self._components.get(key)
+        if found is None:
+            found = self._components[key] = {"value": value, "weight": weight, "points": points}
+        return found
+
     def _points(self, values: tuple[float | None, ...]) -> tuple[int, dict[str, dict[str, float]]]:
         w = self.weights
         applicable = {k: v for k, v in zip(COMPONENTS, values, strict=True) if v is not None and w.get(k, 0) > 0}
         total = sum(w[k] for k in applicable)
         components = {
-            k: {
-                "value": round(v, 3),
-                "weight": w[k],
-                "points": round(100 * w[k] * v / total, 1) if total else 0.0,
-            }
+            k: self._component(k, round(v, 3), w[k], round(100 * w[k] * v / total, 1) if total else 0.0)
             for k, v in applicable.items()
         }
         score = round(sum(100 * w[k] * v for k, v in applicable.items()) / total) if total else 0
