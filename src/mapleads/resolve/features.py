@@ -42,7 +42,7 @@ class Multi:
     def ids(self, n: int, width: int) -> np.ndarray:
         """Each lead's first `width` values as ids (equal values, equal ids), padded with -1: agreement is then
         a vectorised comparison."""
-        out = np.full((n, width), -1, dtype=np.int64)
+        out = np.full((n, width), -1, dtype=np.int32)
         if not len(self.rows):
             return out
         pos = np.arange(len(self.rows)) - np.searchsorted(self.rows, self.rows, side="left")

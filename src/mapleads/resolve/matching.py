@@ -79,12 +79,16 @@ class Evidence:
 
 
 def _agree_conflict(ids: np.ndarray, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    a, b = ids[i], ids[j]
+    """(some value shared, both have values and none is shared) per pair; one column at a time, so millions of
+    pairs need no (pairs x width) copies."""
+    width = ids.shape[1]
+    a = [ids[i, x] for x in range(width)]
     agree = np.zeros(len(i), dtype=bool)
-    for x in range(ids.shape[1]):
-        for y in range(ids.shape[1]):
-            agree |= (a[:, x] >= 0) & (a[:, x] == b[:, y])
-    both = (a[:, 0] >= 0) & (b[:, 0] >= 0)
+    for y in range(width):
+        b = ids[j, y]
+        for x in range(width):
+            agree |= (a[x] >= 0) & (a[x] == b)
+    both = (a[0] >= 0) & (ids[j, 0] >= 0)
     return agree, both & ~agree
 
 

@@ -20,7 +20,7 @@ from typing import Any
 import pyarrow as pa
 
 from mapleads.lead import Lead
-from mapleads.resolve.clustering import clusters
+from mapleads.resolve.clustering import cluster_labels, groups_of
 from mapleads.resolve.features import feature_table
 from mapleads.resolve.history import History
 from mapleads.resolve.matching import MatchRule, matched_pairs
@@ -110,15 +110,15 @@ def _resolve(
     resolved: list[Lead] = []
     members: list[list[str]] = []
     keep_members = history is not None and history is not False
-    groups = clusters(len(batch), i, j, strength=sureness, sources=[lead.source for lead in batch])
+    labels = cluster_labels(len(batch), i, j, strength=sureness, sources=[lead.source for lead in batch])
     del i, j, sureness
-    for group in groups:
+    for group in groups_of(labels):
         group_leads = [batch[k] for k in group]
         # most leads merge with none: they come back as they are
         resolved.append(merge_leads(group_leads, policy) if len(group) > 1 else group_leads[0])
         if keep_members:
             members.append(member_ids(group_leads))
-    del batch, groups
+    del batch, labels
     stats.merged = stats.read - len(resolved)
     _with_history(history, resolved, members)
     before = len(resolved)
