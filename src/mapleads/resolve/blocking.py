@@ -87,12 +87,12 @@ def candidate_pairs(
             "address": pa.array(feats.address, pa.string()),
         }
     )
-    parts = (("id", feats.records), ("ph", feats.phones), ("d", feats.domains))
+    kinds = (("id", feats.records), ("ph", feats.phones), ("d", feats.domains))
     contacts = pa.table(
         {
-            "idx": pa.array(np.concatenate([m.rows for _, m in parts]).astype(np.int32)),
-            "kind": pa.array([kind for kind, m in parts for _ in m.values], pa.string()),
-            "value": pa.array([v for _, m in parts for v in m.values], pa.string()),
+            "idx": pa.array(np.concatenate([m.rows for _, m in kinds]).astype(np.int32)),
+            "kind": pa.array([kind for kind, m in kinds for _ in m.values], pa.string()),
+            "value": pa.array([v for _, m in kinds for v in m.values], pa.string()),
         }
     )
     ring_from: list[int] = []
