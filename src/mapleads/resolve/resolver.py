@@ -67,6 +67,7 @@ def resolve_leads(
     stats, when given, is filled in. The input leads are normalised in place (a lead that merges with none
     comes back as the same object), so pass copies to keep the originals.
     """
+    _return_freed_memory()  # what the caller freed before (a DuckDB query, say) need not add to our peak
     with _without_cyclic_gc():
         return _resolve(leads, suppression, history, score, policy, rule, default_region, stats)
 
