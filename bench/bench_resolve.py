@@ -38,7 +38,7 @@ from mapleads.lead import Lead
 from mapleads.resolve import MatchRule, resolve_leads
 from mapleads.resolve.clustering import clusters
 from mapleads.resolve.contacts import FREEMAIL_DOMAINS
-from mapleads.resolve.features import features_of
+from mapleads.resolve.features import feature_table
 from mapleads.resolve.matching import candidate_pairs, decide, evidence_for, strength
 from mapleads.resolve.normalize import normalize_for_resolution
 from mapleads.resolve.urls import PATH_PLATFORMS, registered_domain
@@ -309,7 +309,7 @@ def sweep(leads: list[Lead], truth: list[int]) -> list[tuple[str, float, float, 
     sample = [Lead.from_dict(lead.to_dict()) for lead in leads]
     for lead in sample:
         normalize_for_resolution(lead, "FI")
-    feats = [features_of(lead) for lead in sample]
+    feats = feature_table(sample)
     base = MatchRule()
     i, j, dist = candidate_pairs(feats, max_m=base.max_m * 1.5)
     ev = evidence_for(feats, i, j, dist, base)

@@ -10,14 +10,14 @@ leads block in seconds.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import tempfile
 
 import duckdb
 import h3.api.basic_int as h3
 import numpy as np
 import pyarrow as pa
 
-from mapleads.resolve.features import MatchFeatures
+from mapleads.resolve.features import FeatureTable
 
 H3_RESOLUTION = 8
 GLOBAL_CELL = -1
@@ -34,6 +34,7 @@ def distances_m(lat: np.ndarray, lon: np.ndarray, i: np.ndarray, j: np.ndarray) 
 
 
 _KEYS_SQL = """
+    CREATE TEMP TABLE keys AS
     WITH leads AS (SELECT *, replace(name, ' ', '') AS compact FROM leads_raw),
     keys_raw AS (
         SELECT idx, hash('t' || w) AS key, cell FROM (
@@ -43,44 +44,55 @@ _KEYS_SQL = """
         UNION ALL SELECT idx, hash('s' || right(compact, 4)), cell FROM leads WHERE cell <> $global AND name <> ''
         UNION ALL SELECT idx, hash('n' || name), $global FROM leads WHERE name <> ''
         UNION ALL SELECT idx, hash('a' || address), $global FROM leads WHERE address IS NOT NULL
-        UNION ALL SELECT idx, hash('id' || unnest(records)), $global FROM leads
-        UNION ALL SELECT idx, hash('ph' || unnest(phones)), $global FROM leads
-        UNION ALL SELECT idx, hash('d' || unnest(domains)), $global FROM leads
+        UNION ALL SELECT idx, hash(kind || value), $global FROM contacts
     ),
-    sizes AS (SELECT key, cell, count(*) AS n FROM keys_raw GROUP BY ALL),
-    keys AS (
-        SELECT k.idx, k.key, k.cell FROM keys_raw k JOIN sizes s USING (key, cell)
-        WHERE s.n <= CASE WHEN k.cell = $global THEN $global_cap ELSE $cell_cap END
+    sizes AS (SELECT key, cell, count(*) AS n FROM keys_raw GROUP BY ALL)
+    SELECT k.idx, k.key, k.cell FROM keys_raw k JOIN sizes s USING (key, cell)
+    WHERE s.n <= CASE WHEN k.cell = $global THEN $global_cap ELSE $cell_cap END
+"""
+#: The pairs whose first lead is in one part (idx % parts): every pair falls in exactly one part, so each
+#: part's DISTINCT is exact and the join's working memory is a part's, not the whole run's.
+_PAIRS_SQL = """
+    -- one side spread over its cell's ring first: joined on (key, cell) at once, so the optimiser cannot join
+    -- on the key alone (a common name word in every copy of a city) and filter by cell afterwards
+    WITH around AS MATERIALIZED (
+        SELECT k.idx, k.key, r.ncell AS cell FROM keys k JOIN ring r ON r.cell = k.cell WHERE k.idx % $parts = $part
     )
     SELECT DISTINCT a.idx AS i, b.idx AS j
-    FROM keys a JOIN ring r ON r.cell = a.cell
-    JOIN keys b ON b.key = a.key AND b.cell = r.ncell
+    FROM around a JOIN keys b ON b.key = a.key AND b.cell = a.cell
     WHERE a.idx < b.idx
 """
+PART_SIZE = 200_000
+MEMORY_LIMIT = "256MB"
 
 
 def candidate_pairs(
-    feats: Sequence[MatchFeatures], *, max_m: float, global_cap: int = 64, cell_cap: int = 2000
+    feats: FeatureTable, *, max_m: float, global_cap: int = 64, cell_cap: int = 2000
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(i, j, distance in m) for every candidate pair, i < j; pairs farther apart than `max_m` are dropped."""
     n = len(feats)
-    lat = np.array([np.nan if f.lat is None else f.lat for f in feats], dtype=np.float64)
-    lon = np.array([np.nan if f.lon is None else f.lon for f in feats], dtype=np.float64)
+    lat, lon = feats.lat, feats.lon
     if n < 2:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty, np.empty(0)
     cells = [
-        GLOBAL_CELL if f.lat is None or f.lon is None else h3.latlng_to_cell(f.lat, f.lon, H3_RESOLUTION) for f in feats
+        GLOBAL_CELL if y != y or x != x else h3.latlng_to_cell(y, x, H3_RESOLUTION)
+        for y, x in zip(lat.tolist(), lon.tolist(), strict=True)
     ]
     table = pa.table(
         {
-            "idx": pa.array(range(n), pa.int32()),
+            "idx": pa.array(np.arange(n, dtype=np.int32)),
             "cell": pa.array(cells, pa.int64()),
-            "name": pa.array([f.name for f in feats], pa.string()),
-            "address": pa.array([f.address for f in feats], pa.string()),
-            "records": pa.array([f.records for f in feats], pa.list_(pa.string())),
-            "phones": pa.array([f.phones for f in feats], pa.list_(pa.string())),
-            "domains": pa.array([f.domains for f in feats], pa.list_(pa.string())),
+            "name": pa.array(feats.name, pa.string()),
+            "address": pa.array(feats.address, pa.string()),
+        }
+    )
+    kinds = (("id", feats.records), ("ph", feats.phones), ("d", feats.domains))
+    contacts = pa.table(
+        {
+            "idx": pa.array(np.concatenate([m.rows for _, m in kinds]).astype(np.int32)),
+            "kind": pa.array([kind for kind, m in kinds for _ in m.values], pa.string()),
+            "value": pa.array([v for _, m in kinds for v in m.values], pa.string()),
         }
     )
     ring_from: list[int] = []
@@ -92,19 +104,35 @@ def candidate_pairs(
     ring_from.append(GLOBAL_CELL)
     ring_to.append(GLOBAL_CELL)
     ring = pa.table({"cell": pa.array(ring_from, pa.int64()), "ncell": pa.array(ring_to, pa.int64())})
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     con = duckdb.connect()
+    spill = tempfile.TemporaryDirectory(prefix="mapleads-blocking-")
     try:
         con.execute("SET preserve_insertion_order = false")
+        # the leads are in memory already: DuckDB's hash tables get a bounded share, and spill beyond it
+        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        con.execute("SET temp_directory = ?", [spill.name])
+        con.execute("SET allocator_flush_threshold = '32MB'")  # give each part's memory back when it is done
         con.register("leads_raw", table)
         con.register("ring", ring)
-        params = {"global": GLOBAL_CELL, "global_cap": global_cap, "cell_cap": cell_cap}
-        pairs = con.execute(_KEYS_SQL, params).fetchnumpy()
+        con.register("contacts", contacts)
+        con.execute(_KEYS_SQL, {"global": GLOBAL_CELL, "global_cap": global_cap, "cell_cap": cell_cap})
+        con.unregister("leads_raw")
+        con.unregister("contacts")
+        del table, contacts
+        parts = -(-n // PART_SIZE)
+        for part in range(parts):
+            pairs = con.execute(_PAIRS_SQL, {"parts": parts, "part": part}).fetchnumpy()
+            i = np.asarray(pairs["i"], dtype=np.int64)
+            j = np.asarray(pairs["j"], dtype=np.int64)
+            del pairs
+            dist = distances_m(lat, lon, i, j)
+            keep = ~(dist > max_m)  # NaN (a lead without a point) stays: contacts may still match it
+            found.append((i[keep], j[keep], dist[keep]))
     finally:
         con.close()
-    del table
-    i = np.asarray(pairs["i"], dtype=np.int64)
-    j = np.asarray(pairs["j"], dtype=np.int64)
-    dist = distances_m(lat, lon, i, j)
-    keep = ~(dist > max_m)  # NaN (a lead without a point) stays: contacts may still match it
-    order = np.lexsort((j[keep], i[keep]))
-    return i[keep][order], j[keep][order], dist[keep][order]
+        spill.cleanup()
+    i, j, dist = (np.concatenate(column) for column in zip(*found, strict=True))
+    del found
+    order = np.lexsort((j, i))
+    return i[order], j[order], dist[order]

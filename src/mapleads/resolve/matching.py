@@ -32,7 +32,6 @@ The thresholds are those the benchmark (bench/bench_resolve.py) justifies.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,7 +39,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
 from mapleads.resolve.blocking import candidate_pairs
-from mapleads.resolve.features import MatchFeatures
+from mapleads.resolve.features import FeatureTable, Multi, factorize
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,86 +78,89 @@ class Evidence:
     place_conflict: np.ndarray
 
 
-def _ids(values: list[list[str]], width: int) -> np.ndarray:
-    """Each lead's values as small integer ids, padded with -1, so agreement is a vectorised comparison."""
-    vocab: dict[str, int] = {}
-    out = np.full((len(values), width), -1, dtype=np.int64)
-    for row, vals in enumerate(values):
-        for col, v in enumerate(vals[:width]):
-            out[row, col] = vocab.setdefault(v, len(vocab))
-    return out
-
-
 def _agree_conflict(ids: np.ndarray, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    a, b = ids[i], ids[j]
+    """(some value shared, both have values and none is shared) per pair; one column at a time, so millions of
+    pairs need no (pairs x width) copies."""
+    width = ids.shape[1]
+    a = [ids[i, x] for x in range(width)]
     agree = np.zeros(len(i), dtype=bool)
-    for x in range(ids.shape[1]):
-        for y in range(ids.shape[1]):
-            agree |= (a[:, x] >= 0) & (a[:, x] == b[:, y])
-    both = (a[:, 0] >= 0) & (b[:, 0] >= 0)
+    for y in range(width):
+        b = ids[j, y]
+        for x in range(width):
+            agree |= (a[x] >= 0) & (a[x] == b)
+    both = (a[0] >= 0) & (ids[j, 0] >= 0)
     return agree, both & ~agree
 
 
 _AREA_DEG = 0.05  # about 5 x 3 km in Europe: "nearby" for shared contacts
 
 
-def identifying(feats: Sequence[MatchFeatures], attr: str, shared_by: int) -> list[list[str]]:
-    """Each lead's phones, domains or addresses without those that businesses of `shared_by` or more
-    different names use in one source and area (see the module docstring)."""
-    names: dict[tuple[str, str, int, int], set[str]] = {}
-    areas = [
-        (int(f.lat // _AREA_DEG), int(f.lon // _AREA_DEG)) if f.lat is not None and f.lon is not None else (0, 0)
-        for f in feats
-    ]
-    for f, (y, x) in zip(feats, areas, strict=True):
-        for value in _values(f, attr):
-            names.setdefault((f.source, value, y, x), set()).add(f.name)
-    return [
-        [v for v in _values(f, attr) if len(names[(f.source, v, y, x)]) < shared_by]
-        for f, (y, x) in zip(feats, areas, strict=True)
-    ]
+def _single(values: list[str | None]) -> Multi:
+    rows = [k for k, v in enumerate(values) if v]
+    return Multi(np.asarray(rows, dtype=np.int64), [values[k] for k in rows])  # type: ignore[misc]
 
 
-def _values(f: MatchFeatures, attr: str) -> list[str]:
-    value = getattr(f, attr)
-    if isinstance(value, list):
-        return value
-    return [value] if value else []
+def areas(feats: FeatureTable) -> np.ndarray:
+    """Each lead's source and area (a few km across; leads without a point share one) as one integer."""
+    located = ~(np.isnan(feats.lat) | np.isnan(feats.lon))
+    y = np.where(located, np.floor_divide(np.where(located, feats.lat, 0.0), _AREA_DEG), 0).astype(np.int64)
+    x = np.where(located, np.floor_divide(np.where(located, feats.lon, 0.0), _AREA_DEG), 0).astype(np.int64)
+    sources = factorize(feats.source)
+    span = int(360 / _AREA_DEG) + 3
+    return ((y + span) * 2 * span + (x + span)) * (int(sources.max(initial=0)) + 1) + sources
 
 
-def evidence_for(
-    feats: Sequence[MatchFeatures], i: np.ndarray, j: np.ndarray, dist: np.ndarray, rule: MatchRule
-) -> Evidence:
+def identifying(values: Multi, area: np.ndarray, names: np.ndarray, shared_by: int) -> Multi:
+    """The leads' phones, domains or addresses without those that businesses of `shared_by` or more
+    different names (`names`: name-key ids) use in one source and area (see the module docstring)."""
+    if not len(values.rows):
+        return values
+    rows = values.rows
+    _, group = np.unique(factorize(values.values) * (int(area.max()) + 1) + area[rows], return_inverse=True)
+    group = group.reshape(-1).astype(np.int64)
+    width = int(names.max()) + 1
+    distinct = np.unique(group * width + names[rows])
+    per_group = np.bincount(distinct // width, minlength=int(group.max()) + 1)
+    return values.where(per_group[group] < shared_by)
+
+
+def evidence_for(feats: FeatureTable, i: np.ndarray, j: np.ndarray, dist: np.ndarray, rule: MatchRule) -> Evidence:
+    n = len(feats)
     name = np.zeros(len(i), dtype=np.float32)
     loose = np.zeros(len(i), dtype=np.float32)
     if len(i):
-        full = np.array([f.name for f in feats], dtype=object)
-        core = np.array([f.core for f in feats], dtype=object)
+        full = np.array(feats.name, dtype=object)
+        core = np.array(feats.core, dtype=object)
         name = np.asarray(cpdist(full[i], full[j], scorer=fuzz.token_sort_ratio, workers=-1), dtype=np.float32)
         core_similarity = cpdist(core[i], core[j], scorer=fuzz.token_sort_ratio, workers=-1)
         # "Ravintola Maya" / "Maya" compare as "maya", but "Bar Haven" / "Hotel Haven" do not: their generic
         # words differ, and say they are different places
-        generic = np.array([f.generic for f in feats], dtype=np.int64)
-        gi, gj = generic[i], generic[j]
+        gi, gj = feats.generic[i], feats.generic[j]
         compatible = ((gi & ~gj) == 0) | ((gj & ~gi) == 0)
         name = np.where(compatible, np.maximum(name, np.asarray(core_similarity, dtype=np.float32)), name)
         loose = np.asarray(cpdist(full[i], full[j], scorer=fuzz.token_set_ratio, workers=-1), dtype=np.float32)
         loose = np.maximum(loose, name)
-    chain = np.array([f.chain for f in feats], dtype=bool)
-    pair_chain = chain[i] | chain[j]
-    phone_agree, phone_conflict = _agree_conflict(_ids(identifying(feats, "phones", rule.shared_by), 3), i, j)
-    domain_agree, domain_conflict = _agree_conflict(_ids(identifying(feats, "domains", rule.shared_by), 2), i, j)
-    page_agree, _ = _agree_conflict(_ids([[f.page] if f.page else [] for f in feats], 1), i, j)
+        del full, core
+    pair_chain = feats.chain[i] | feats.chain[j]
+    address = _single(feats.address)
+    area, names = areas(feats), factorize(feats.name)
+
+    def own(values: Multi, width: int) -> np.ndarray:
+        return identifying(values, area, names, rule.shared_by).ids(n, width)
+
+    phone_agree, phone_conflict = _agree_conflict(own(feats.phones, 3), i, j)
+    domain_agree, domain_conflict = _agree_conflict(own(feats.domains, 2), i, j)
+    page_agree, _ = _agree_conflict(_single(feats.page).ids(n, 1), i, j)
     domain_agree &= ~pair_chain | page_agree
-    addr_agree, _ = _agree_conflict(_ids(identifying(feats, "address", rule.shared_by), 1), i, j)
-    _, addr_conflict = _agree_conflict(_ids([_values(f, "address") for f in feats], 1), i, j)
+    addr_agree, _ = _agree_conflict(own(address, 1), i, j)
+    _, addr_conflict = _agree_conflict(address.ids(n, 1), i, j)
     agree = phone_agree.astype(np.int8) + domain_agree + addr_agree
     conflict = phone_conflict.astype(np.int8) + domain_conflict + addr_conflict
-    same_record, _ = _agree_conflict(_ids([f.records for f in feats], 4), i, j)
-    sources = np.array([f.source for f in feats], dtype=object)
-    same_source = np.asarray(sources[i] == sources[j], dtype=bool) if len(i) else np.zeros(0, dtype=bool)
-    _, group_conflict = _agree_conflict(_ids([f.kinds for f in feats], 3), i, j)
-    _, category_conflict = _agree_conflict(_ids([f.categories for f in feats], 3), i, j)
+    same_record, _ = _agree_conflict(feats.records.ids(n, 4), i, j)
+    sources = factorize(feats.source)
+    same_source = sources[i] == sources[j]
+    _, group_conflict = _agree_conflict(feats.kinds.ids(n, 3), i, j)
+    _, category_conflict = _agree_conflict(feats.categories.ids(n, 3), i, j)
     kind_conflict = group_conflict | (same_source & category_conflict)
     return Evidence(
         i,
@@ -201,9 +203,7 @@ def strength(ev: Evidence) -> np.ndarray:
     return ev.same_record * 1000.0 + ev.agree * 20.0 + ev.name + closeness
 
 
-def matched_pairs(
-    feats: Sequence[MatchFeatures], rule: MatchRule | None = None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def matched_pairs(feats: FeatureTable, rule: MatchRule | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(i, j, strength) of every pair the rule calls the same business."""
     rule = rule or MatchRule()
     i, j, dist = candidate_pairs(feats, max_m=rule.max_m)

@@ -82,12 +82,18 @@ def merge_leads(leads: Sequence[Lead], policy: MergePolicy | None = None) -> Lea
         extra={},
     )
     alternates: dict[str, list[dict[str, str]]] = {}
+    # fields won by one member without a provenance of their own share one record (a merged lead has a dozen)
+    plain: dict[int, Provenance] = {}
 
     def credit(field: str, member: Lead) -> None:
         own = member.provenance.get(field)
-        ref = member.source_id
-        if own is not None:
-            ref = own.ref if own.ref.startswith(f"{member.source_id}#") else f"{member.source_id}#{own.ref}"
+        if own is None:
+            found = plain.get(id(member))
+            if found is None:
+                found = plain[id(member)] = Provenance(member.source, member.source_id, rule)
+            merged.provenance[field] = found
+            return
+        ref = own.ref if own.ref.startswith(f"{member.source_id}#") else f"{member.source_id}#{own.ref}"
         merged.provenance[field] = Provenance(member.source, ref, rule)
 
     for field, key in SCALAR_FIELDS.items():

@@ -11,11 +11,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 from mapleads.lead import Lead
 from mapleads.resolve.contacts import FREEMAIL_DOMAINS, email_domain
-from mapleads.resolve.urls import PATH_PLATFORMS, SUBDOMAIN_PLATFORMS, domain_key, registered_domain
+from mapleads.resolve.urls import PATH_PLATFORMS, SUBDOMAIN_PLATFORMS, WebKeys
 
 DEFAULT_WEIGHTS: dict[str, float] = {
     "email": 25.0,
@@ -32,21 +33,20 @@ STALE_DAYS = 3 * 365
 _DATE_TAGS = ("check_date", "survey:date", "check_date:opening_hours", "source:date")
 
 
-def _email(lead: Lead) -> float | None:
+def _email(lead: Lead, own: str | None) -> float | None:
+    """`own`: the registered domain of the lead's website."""
     if not lead.emails:
         return 0.0
-    own = registered_domain(lead.website)
     domains = {email_domain(e) for e in lead.emails}
     if own and own in domains:
         return 1.0
     return 0.5 if domains - FREEMAIL_DOMAINS else 0.4
 
 
-def _website(lead: Lead) -> float | None:
-    key = domain_key(lead.website)
+def _website(key: str | None, domain: str | None) -> float | None:
+    """`key` and `domain`: the website's domain key and registered domain."""
     if not key:
         return 0.0
-    domain = registered_domain(lead.website)
     return 0.5 if "/" in key or domain in PATH_PLATFORMS or domain in SUBDOMAIN_PLATFORMS else 1.0
 
 
@@ -88,6 +88,7 @@ def _number(value: Any) -> float | None:
         return None
 
 
+@lru_cache(maxsize=4096)
 def _date(value: str | None) -> date | None:
     if not value:
         return None
@@ -97,30 +98,60 @@ def _date(value: str | None) -> date | None:
         return None
 
 
+class Scorer:
+    """Scores many leads with one set of weights. Leads whose components have the same values share one
+    components dict (a million leads have a few thousand distinct ones): treat it as read-only."""
+
+    def __init__(
+        self, weights: Mapping[str, float] | None = None, today: date | None = None, web: WebKeys | None = None
+    ) -> None:
+        self.web = web or WebKeys()
+        self.weights = {**DEFAULT_WEIGHTS, **(weights or {})}
+        self.today = today or datetime.now(UTC).date()
+        self._seen: dict[tuple[float | None, ...], tuple[int, dict[str, dict[str, float]]]] = {}
+        self._components: dict[tuple[str, float, float, float], dict[str, float]] = {}
+
+    def __call__(self, lead: Lead) -> Lead:
+        """Set ``extra["score"]`` (0-100) and ``extra["score_components"]`` on `lead` and return it."""
+        key, _, domain = self.web(lead.website)
+        values = (
+            _email(lead, domain),
+            1.0 if lead.phones else 0.0,
+            _website(key, domain),
+            1.0 if lead.opening_hours else 0.0,
+            _completeness(lead),
+            _rating(lead),
+            _reviews(lead),
+            _freshness(lead, self.today),
+        )
+        known = self._seen.get(values)
+        if known is None:
+            known = self._seen[values] = self._points(values)
+        lead.extra["score"], lead.extra["score_components"] = known
+        return lead
+
+    def _component(self, name: str, value: float, weight: float, points: float) -> dict[str, float]:
+        key = (name, value, weight, points)
+        found = self._components.get(key)
+        if found is None:
+            found = self._components[key] = {"value": value, "weight": weight, "points": points}
+        return found
+
+    def _points(self, values: tuple[float | None, ...]) -> tuple[int, dict[str, dict[str, float]]]:
+        w = self.weights
+        applicable = {k: v for k, v in zip(COMPONENTS, values, strict=True) if v is not None and w.get(k, 0) > 0}
+        total = sum(w[k] for k in applicable)
+        components = {
+            k: self._component(k, round(v, 3), w[k], round(100 * w[k] * v / total, 1) if total else 0.0)
+            for k, v in applicable.items()
+        }
+        score = round(sum(100 * w[k] * v for k, v in applicable.items()) / total) if total else 0
+        return score, components
+
+
+COMPONENTS = tuple(DEFAULT_WEIGHTS)
+
+
 def score_lead(lead: Lead, weights: Mapping[str, float] | None = None, today: date | None = None) -> Lead:
     """Set ``extra["score"]`` (0-100) and ``extra["score_components"]`` on `lead` and return it."""
-    w = {**DEFAULT_WEIGHTS, **(weights or {})}
-    today = today or datetime.now(UTC).date()
-    values: dict[str, float | None] = {
-        "email": _email(lead),
-        "phone": 1.0 if lead.phones else 0.0,
-        "website": _website(lead),
-        "opening_hours": 1.0 if lead.opening_hours else 0.0,
-        "completeness": _completeness(lead),
-        "rating": _rating(lead),
-        "reviews": _reviews(lead),
-        "freshness": _freshness(lead, today),
-    }
-    applicable = {k: v for k, v in values.items() if v is not None and w.get(k, 0) > 0}
-    total = sum(w[k] for k in applicable)
-    components = {
-        k: {
-            "value": round(v, 3),
-            "weight": w[k],
-            "points": round(100 * w[k] * v / total, 1) if total else 0.0,
-        }
-        for k, v in applicable.items()
-    }
-    lead.extra["score"] = round(sum(100 * w[k] * v for k, v in applicable.items()) / total) if total else 0
-    lead.extra["score_components"] = components
-    return lead
+    return Scorer(weights, today)(lead)

@@ -6,6 +6,7 @@ website a user sees stays a working URL (the host keeps its ``www.``, which some
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -31,6 +32,11 @@ SUBDOMAIN_PLATFORMS = frozenset(
      "github.io", "square.site", "carrd.co", "weebly.com", "jimdo.com", "jimdosite.com", "site123.me",
      "mystrikingly.com"}
 )  # fmt: skip
+#: A URL already in canonical form but for trailing slashes (what the resolver's own output and most sources
+#: write): lower-case http(s) host, no port, user, query or fragment. Its canonical form needs no parsing.
+_PLAIN = re.compile(r"(https?)://([a-z0-9-]+(?:\.[a-z0-9-]+)+)((?:/[\w.~!$&'()*+,=:@%-]*)*)", re.ASCII)
+#: Bounded: a run's bulk look-ups memoise per distinct value themselves (see `features.feature_table`).
+_CACHE = 16_384
 _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)  # bundled list: never fetched
 
 
@@ -39,10 +45,13 @@ def _is_tracking(param: str) -> bool:
     return p in TRACKING_PARAMS or p.startswith(_TRACKING_PREFIXES)
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=_CACHE)
 def canonical_url(url: str | None) -> str | None:
     """The website as one canonical URL: lower-case scheme and host, no default port, no tracking parameters
     (remaining ones sorted), no fragment, no trailing slash; None when it is not a web address."""
+    plain = _PLAIN.fullmatch(url) if url else None
+    if plain:
+        return f"{plain[1]}://{plain[2]}{plain[3].rstrip('/')}"
     absolute = normalize_website(url)
     if not absolute:
         return None
@@ -62,7 +71,7 @@ def canonical_url(url: str | None) -> str | None:
     return urlunsplit((scheme, host, path, query, ""))
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=_CACHE)
 def url_key(url: str | None) -> str | None:
     """Canonical URL without scheme and ``www.``: what two renderings of the same page share."""
     canon = canonical_url(url)
@@ -72,7 +81,7 @@ def url_key(url: str | None) -> str | None:
     return rest.removeprefix("www.")
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=_CACHE)
 def registered_domain(host_or_url: str | None) -> str | None:
     """The domain a business registered ("shop.example.co.uk" -> "example.co.uk"), from the bundled public
     suffix list; None for IP addresses and bare suffixes."""
@@ -83,27 +92,42 @@ def registered_domain(host_or_url: str | None) -> str | None:
         canon = canonical_url(host_or_url)
         if canon is None:
             return None
-        host = urlsplit(canon).hostname or ""
+        return registered_domain(urlsplit(canon).hostname or "")
     domain = _EXTRACT(host.lower()).top_domain_under_public_suffix
     return domain or None
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=_CACHE)
 def domain_key(url: str | None) -> str | None:
     """What identifies a business by its website: its registered domain, or on a shared platform (a Facebook
     page, a Wix site) the platform plus the page's first path segment."""
     canon = canonical_url(url)
     if canon is None:
         return None
-    parts = urlsplit(canon)
-    domain = registered_domain(parts.hostname)
+    plain = _PLAIN.fullmatch(canon)
+    hostname, path = (plain[2], plain[3]) if plain else ((parts := urlsplit(canon)).hostname, parts.path)
+    domain = registered_domain(hostname)
     if domain is None:
         return None
-    host = (parts.hostname or "").removeprefix("www.").removeprefix("m.")
+    host = (hostname or "").removeprefix("www.").removeprefix("m.")
     if domain in SUBDOMAIN_PLATFORMS:
         return host if host != domain else None
     platform = host if host in PATH_PLATFORMS else domain if domain in PATH_PLATFORMS else None
     if platform is None:
         return domain
-    segment = parts.path.strip("/").split("/")[0].casefold()
+    segment = path.strip("/").split("/")[0].casefold()
     return f"{platform}/{segment}" if segment else None
+
+
+class WebKeys:
+    """(domain_key, url_key, registered_domain) of each distinct website of one run, computed once: the
+    matcher and the scorer both need them, and a million leads have too many websites for the caches above."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str | None, tuple[str | None, str | None, str | None]] = {}
+
+    def __call__(self, url: str | None) -> tuple[str | None, str | None, str | None]:
+        keys = self._seen.get(url)
+        if keys is None:
+            keys = self._seen[url] = (domain_key(url), url_key(url), registered_domain(url))
+        return keys
