@@ -46,7 +46,7 @@ def resolve(
         trust=tuple(settings.resolve_trust),
         prefer=_prefer(prefer or settings.resolve_prefer),
     )
-    leads = [lead for path in files for lead in read_any_leads(path)]
+    leads = (lead for path in files for lead in read_any_leads(path))  # handed over: merged ones are freed early
     stats = ResolveStats()
     resolved = resolve_leads(
         leads,
