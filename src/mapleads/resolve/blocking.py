@@ -62,8 +62,8 @@ _PAIRS_SQL = """
     FROM around a JOIN keys b ON b.key = a.key AND b.cell = a.cell
     WHERE a.idx < b.idx
 """
-PART_SIZE = 200_000
-MEMORY_LIMIT = "256MB"
+PART_SIZE = 100_000
+MEMORY_LIMIT = "128MB"
 
 
 def candidate_pairs(
@@ -73,12 +73,16 @@ def candidate_pairs(
     n = len(feats)
     lat, lon = feats.lat, feats.lon
     if n < 2:
-        empty = np.empty(0, dtype=np.int64)
-        return empty, empty, np.empty(0)
-    cells = [
-        GLOBAL_CELL if y != y or x != x else h3.latlng_to_cell(y, x, H3_RESOLUTION)
-        for y, x in zip(lat.tolist(), lon.tolist(), strict=True)
-    ]
+        empty = np.empty(0, dtype=np.int32)
+        return empty, empty, np.empty(0, dtype=np.float32)
+    cells = np.fromiter(
+        (
+            GLOBAL_CELL if y != y or x != x else h3.latlng_to_cell(y, x, H3_RESOLUTION)
+            for y, x in zip(lat.tolist(), lon.tolist(), strict=True)
+        ),
+        dtype=np.int64,
+        count=n,
+    )  # an array, not a list of a million int objects alive through the join
     table = pa.table(
         {
             "idx": pa.array(np.arange(n, dtype=np.int32)),
@@ -97,7 +101,7 @@ def candidate_pairs(
     )
     ring_from: list[int] = []
     ring_to: list[int] = []
-    for cell in set(cells):
+    for cell in np.unique(cells).tolist():
         around = [GLOBAL_CELL] if cell == GLOBAL_CELL else h3.grid_disk(cell, 1)
         ring_from.extend([cell] * len(around))
         ring_to.extend(around)
@@ -128,7 +132,8 @@ def candidate_pairs(
             del pairs
             dist = distances_m(lat, lon, i, j)
             keep = ~(dist > max_m)  # NaN (a lead without a point) stays: contacts may still match it
-            found.append((i[keep], j[keep], dist[keep]))
+            # 32-bit: a million leads make millions of pairs, and every later stage holds a few columns of them
+            found.append((i[keep].astype(np.int32), j[keep].astype(np.int32), dist[keep].astype(np.float32)))
     finally:
         con.close()
         spill.cleanup()

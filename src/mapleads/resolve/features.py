@@ -26,7 +26,10 @@ def factorize(values: Sequence[str | None]) -> np.ndarray:
     if not len(values):
         return np.empty(0, dtype=np.int64)
     codes = pa.array(values, pa.string()).dictionary_encode().indices
-    return np.asarray(codes.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    ids = np.asarray(codes.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    del codes
+    pa.default_memory_pool().release_unused()  # the copies of a million strings: back to the system at once
+    return ids
 
 
 @dataclass(slots=True)

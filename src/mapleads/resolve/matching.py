@@ -33,6 +33,7 @@ The thresholds are those the benchmark (bench/bench_resolve.py) justifies.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -124,6 +125,19 @@ def identifying(values: Multi, area: np.ndarray, names: np.ndarray, shared_by: i
     return values.where(per_group[group] < shared_by)
 
 
+#: pairs compared per rapidfuzz call: its inputs are converted up front, so millions at once cost gigabytes
+SIMILARITY_CHUNK = 262_144
+
+
+def _similarity(strings: np.ndarray, i: np.ndarray, j: np.ndarray, scorer: Any) -> np.ndarray:
+    """scorer(strings[i[k]], strings[j[k]]) for every pair k, as float32, in bounded chunks."""
+    out = np.empty(len(i), dtype=np.float32)
+    for start in range(0, len(i), SIMILARITY_CHUNK):
+        a, b = i[start : start + SIMILARITY_CHUNK], j[start : start + SIMILARITY_CHUNK]
+        out[start : start + len(a)] = cpdist(strings[a], strings[b], scorer=scorer, workers=-1)
+    return out
+
+
 def evidence_for(feats: FeatureTable, i: np.ndarray, j: np.ndarray, dist: np.ndarray, rule: MatchRule) -> Evidence:
     n = len(feats)
     name = np.zeros(len(i), dtype=np.float32)
@@ -131,15 +145,15 @@ def evidence_for(feats: FeatureTable, i: np.ndarray, j: np.ndarray, dist: np.nda
     if len(i):
         full = np.array(feats.name, dtype=object)
         core = np.array(feats.core, dtype=object)
-        name = np.asarray(cpdist(full[i], full[j], scorer=fuzz.token_sort_ratio, workers=-1), dtype=np.float32)
-        core_similarity = cpdist(core[i], core[j], scorer=fuzz.token_sort_ratio, workers=-1)
+        name = _similarity(full, i, j, fuzz.token_sort_ratio)
+        core_similarity = _similarity(core, i, j, fuzz.token_sort_ratio)
         # "Ravintola Maya" / "Maya" compare as "maya", but "Bar Haven" / "Hotel Haven" do not: their generic
         # words differ, and say they are different places
         gi, gj = feats.generic[i], feats.generic[j]
         compatible = ((gi & ~gj) == 0) | ((gj & ~gi) == 0)
-        name = np.where(compatible, np.maximum(name, np.asarray(core_similarity, dtype=np.float32)), name)
-        loose = np.asarray(cpdist(full[i], full[j], scorer=fuzz.token_set_ratio, workers=-1), dtype=np.float32)
-        loose = np.maximum(loose, name)
+        name = np.where(compatible, np.maximum(name, core_similarity), name)
+        del core_similarity, gi, gj, compatible
+        loose = np.maximum(_similarity(full, i, j, fuzz.token_set_ratio), name)
         del full, core
     pair_chain = feats.chain[i] | feats.chain[j]
     address = _single(feats.address)
