@@ -17,6 +17,7 @@ import h3.api.basic_int as h3
 import numpy as np
 import pyarrow as pa
 
+from mapleads.memory import return_freed_memory
 from mapleads.resolve.features import FeatureTable
 
 H3_RESOLUTION = 8
@@ -137,6 +138,7 @@ def candidate_pairs(
     finally:
         con.close()
         spill.cleanup()
+        return_freed_memory()  # DuckDB's hash tables: the evidence stage that follows peaks on top of them
     i, j, dist = (np.concatenate(column) for column in zip(*found, strict=True))
     del found
     order = np.lexsort((j, i))

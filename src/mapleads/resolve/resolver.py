@@ -6,20 +6,14 @@ suppression → score. Resolution needs every lead of the run at once, so the st
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import ctypes.util
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-import pyarrow as pa
-
 from mapleads.lead import Lead
-from mapleads.memory import paused_gc
+from mapleads.memory import paused_gc, return_freed_memory
 from mapleads.resolve.clustering import cluster_labels, groups_of
 from mapleads.resolve.features import feature_table
 from mapleads.resolve.history import History
@@ -67,7 +61,7 @@ def resolve_leads(
     stats, when given, is filled in. The input leads are normalised in place (a lead that merges with none
     comes back as the same object), so pass copies to keep the originals.
     """
-    _return_freed_memory()  # what the caller freed before (a DuckDB query, say) need not add to our peak
+    return_freed_memory()  # what the caller freed before (a DuckDB query, say) need not add to our peak
     # millions of small acyclic objects: with the cyclic collector on, every few thousand allocations it rescans
     # all of them (quadratic in the batch; half the CPU time at 200 k leads)
     with paused_gc():
@@ -96,7 +90,7 @@ def _resolve(
     del normalize
     web = WebKeys()
     i, j, sureness = matched_pairs(feature_table(batch, web), rule)
-    _return_freed_memory()
+    return_freed_memory()
     policy = policy or MergePolicy(trust=tuple(settings.resolve_trust), prefer=settings.resolve_prefer)
     resolved: list[Lead] = []
     members: list[list[str]] = []
@@ -124,23 +118,6 @@ def _resolve(
         for lead in resolved:
             scorer(lead)
     return resolved
-
-
-def _return_freed_memory() -> None:
-    """Hand the matcher's freed native memory (Arrow's pool, the C heap DuckDB and numpy used) back to the
-    system: merging then allocates millions of Python objects elsewhere, and the peak would be their sum."""
-    pa.default_memory_pool().release_unused()
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
-
-
-@lru_cache(maxsize=1)
-def _malloc_trim() -> Callable[[int], int] | None:
-    """glibc's malloc_trim, or None where the C library has none (musl, macOS)."""
-    with contextlib.suppress(OSError, AttributeError):
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim  # type: ignore[no-any-return]
-    return None
 
 
 def _with_history(history: Any, resolved: list[Lead], members: list[list[str]]) -> None:
