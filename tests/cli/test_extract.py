@@ -191,3 +191,42 @@ def test_it_never_prints_a_traceback_from_the_real_command(tmp_path: Path) -> No
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert proc.stderr.startswith("error:")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("extrakt", "cafe"),
+        ("extract",),
+        ("extract", "cafe", "--limit", "0"),
+        ("extract", "cafe", "--no-such-flag"),
+        ("resolve", "a.csv"),
+        ("serve", "--port", "abc"),
+    ],
+)
+def test_it_reports_a_usage_error_in_one_line(capsys: pytest.CaptureFixture[str], args: tuple[str, ...]) -> None:
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    lines = [line for line in err.strip().splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "--help" in lines[0], err
+
+
+def test_it_refuses_an_empty_place_instead_of_extracting_everywhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "leads.csv"
+    code, _, err = run(capsys, "extract", "cafe", "--in", "", "--from", str(DEMO_PBF), "-o", str(out))
+    assert_one_line_error(code, err, "--in is empty")
+    assert not out.exists()
+
+
+def test_it_checks_fields_even_without_an_output_file(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "extract", "cafe", "--from", str(DEMO_PBF), "--fields", "name,fax")
+    assert_one_line_error(code, err, "unknown field(s) fax")
+
+
+def test_it_says_an_output_directory_is_not_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "leads.csv"
+    folder.mkdir()
+    code, _, err = run(capsys, "extract", "cafe", "--from", str(DEMO_PBF), "-o", str(folder))
+    assert_one_line_error(code, err, "is a directory")

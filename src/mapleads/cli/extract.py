@@ -110,10 +110,9 @@ def extract_command(
 ) -> None:
     """Extract business leads: mapleads extract dentist --in Kamppi --from helsinki.osm.pbf -o leads.xlsx"""
     get_taxonomy().resolve(what)  # unknown words fail before any file is read
-    field_list = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
+    field_list = check_fields(fields.split(",")) if fields is not None else None
     if output is not None:
         format_for(output)
-        check_fields(field_list)
     progress = None if quiet else _progress()
     task = progress.add_task("read", total=None) if progress else None
 
