@@ -230,3 +230,11 @@ def test_it_says_an_output_directory_is_not_a_file(tmp_path: Path, capsys: pytes
     folder.mkdir()
     code, _, err = run(capsys, "extract", "cafe", "--from", str(DEMO_PBF), "-o", str(folder))
     assert_one_line_error(code, err, "is a directory")
+
+
+@pytest.mark.parametrize("what", ["", " , "])
+def test_it_refuses_a_blank_category_instead_of_extracting_everything(
+    capsys: pytest.CaptureFixture[str], what: str
+) -> None:
+    code, _, err = run(capsys, "extract", what, "--from", str(DEMO_PBF))
+    assert_one_line_error(code, err, "no category given")

@@ -109,6 +109,8 @@ def extract_command(
     ] = None,
 ) -> None:
     """Extract business leads: mapleads extract dentist --in Kamppi --from helsinki.osm.pbf -o leads.xlsx"""
+    if not any(word.strip(" ,;") for word in what):  # the API reads "" as "all"; on the command line it is a slip
+        raise MapleadsError("no category given: name one (e.g. dentist) or 'all'")
     get_taxonomy().resolve(what)  # unknown words fail before any file is read
     field_list = check_fields(fields.split(",")) if fields is not None else None
     if output is not None:
