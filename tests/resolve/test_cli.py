@@ -128,3 +128,43 @@ def test_extract_resolves_its_own_output_by_default(tmp_path: Path) -> None:
         ["osm:n5011281354", "osm:n5011281355"],
     ]
     assert sum(1 for _ in read_leads(raw)) == sum(1 for _ in read_leads(resolved)) + 2
+
+
+def test_resolve_writes_nothing_for_a_file_with_only_a_header(tmp_path: Path, capsys) -> None:
+    path, out = tmp_path / "header.csv", tmp_path / "out.csv"
+    path.write_text("Name,Phone,Website\n")
+    assert main(["resolve", str(path), "-o", str(out)]) == 1
+    assert "no leads in" in capsys.readouterr().err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("fake.xlsx", b"not a zip", "cannot read"),
+        ("extract.osm.pbf", b"\x00\x00\x00\x0dOSMHeader", "unknown lead file type '.pbf'"),
+    ],
+)
+def test_a_file_that_is_not_a_lead_list_is_one_clear_line(
+    tmp_path: Path, capsys, name: str, content: bytes, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert main(["resolve", str(path), "-o", str(tmp_path / "out.csv")]) == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_damaged_value_in_our_own_export_is_one_clear_line(tmp_path: Path, osm: dict[str, Lead], capsys) -> None:
+    export = tmp_path / "osm.csv"
+    write_leads(list(osm.values())[:3], export)
+    rows = list(csv.DictReader(export.open(encoding="utf-8")))
+    rows[1]["lat"] = "sixty"
+    with export.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    for argv in (["resolve", str(export), "-o", str(tmp_path / "out.csv")], ["diff", str(export), str(export)]):
+        assert main(argv) == 1
+        err = capsys.readouterr().err
+        assert "lead 2 is damaged" in err and len(err.strip().splitlines()) == 1

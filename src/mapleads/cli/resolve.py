@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import chain
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -46,7 +47,11 @@ def resolve(
         trust=tuple(settings.resolve_trust),
         prefer=_prefer(prefer or settings.resolve_prefer),
     )
-    leads = (lead for path in files for lead in read_any_leads(path))  # handed over: merged ones are freed early
+    stream = (lead for path in files for lead in read_any_leads(path))  # handed over: merged ones are freed early
+    first = next(stream, None)
+    if first is None:
+        raise InputError(f"no leads in {', '.join(map(str, files))}: nothing was written")
+    leads = chain([first], stream)
     stats = ResolveStats()
     resolved = resolve_leads(
         leads,

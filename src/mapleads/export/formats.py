@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import orjson
 
@@ -259,8 +259,3 @@ _WRITERS: dict[str, Callable[[Iterator[Lead], Path, list[str], bool, bool, MetaF
     "geojson": _write_geojson,
     "parquet": _write_parquet,
 }
-
-
-def open_text(path: Path) -> IO[str]:
-    """Open a text file, dropping a UTF-8 BOM if there is one."""
-    return open(path, encoding="utf-8-sig", newline="")
