@@ -168,3 +168,23 @@ def test_a_damaged_value_in_our_own_export_is_one_clear_line(tmp_path: Path, osm
         assert main(argv) == 1
         err = capsys.readouterr().err
         assert "lead 2 is damaged" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(("target", "message"), [("changes.xlsx", "as CSV"), ("folder", "is a directory")])
+def test_diff_refuses_an_output_it_cannot_write_before_comparing(
+    tmp_path: Path, osm: dict[str, Lead], capsys, target: str, message: str
+) -> None:
+    write_leads(list(osm.values())[:3], tmp_path / "a.csv")
+    (tmp_path / "folder").mkdir()
+    out = tmp_path / target
+    assert main(["diff", str(tmp_path / "a.csv"), str(tmp_path / "a.csv"), "-o", str(out)]) == 1
+    captured = capsys.readouterr()
+    assert message in captured.err and len(captured.err.strip().splitlines()) == 1
+    assert captured.out == "" and (out.is_dir() or not out.exists())
+
+
+def test_diff_writes_its_changes_into_a_new_folder(tmp_path: Path, osm: dict[str, Lead]) -> None:
+    write_leads(list(osm.values())[:3], tmp_path / "a.csv")
+    out = tmp_path / "reports" / "changes.csv"
+    assert main(["diff", str(tmp_path / "a.csv"), str(tmp_path / "a.csv"), "-o", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").splitlines() == ["change,id,name,fields"]

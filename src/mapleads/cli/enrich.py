@@ -68,7 +68,7 @@ def enrich_command(
 ) -> None:
     """Find emails, phones and social profiles on each lead's own website."""
     if not source.is_file():
-        raise InputError(f"no such file: {source}")
+        raise InputError(f"no such file: {source}" if not source.exists() else f"not a file: {source}")
     config = enrich_options(concurrency, keep_personal_emails, mx, browser, fresh)
     statuses: Counter[str] = Counter()
     found: Counter[str] = Counter()

@@ -68,6 +68,7 @@ def resolve(
         f"{stats.read} leads from {len(files)} file(s): {stats.merged} duplicates merged, "
         f"{stats.suppressed} suppressed, {stats.written} written to {output}",
         highlight=False,
+        soft_wrap=True,
     )
 
 
@@ -96,6 +97,10 @@ def diff(
     from mapleads.resolve.diff import diff_leads
     from mapleads.resolve.files import read_any_leads
 
+    if output is not None and output.is_dir():
+        raise InputError(f"{output} is a directory: give a file name, e.g. {output / 'changes.csv'}")
+    if output is not None and output.suffix.lower() != ".csv":
+        raise InputError(f"diff writes its changes as CSV: name the file like changes.csv, not {output}")
     result = diff_leads(read_any_leads(old), read_any_leads(new), resolve=resolve)
     by_resolution = f"  ({result.resolved} matched by resolution, not by id)" if result.resolved else ""
     out.print(
@@ -117,12 +122,25 @@ def diff(
             table.add_row(lead_id, name, changed)
         out.print(table)
     if output is not None:
-        import csv
+        _write_changes(rows, output)
 
-        with open(output, "w", newline="", encoding="utf-8") as fh:
+
+def _write_changes(rows: list[tuple[str, str, str, str]], output: Path) -> None:
+    """The change list as CSV, written whole or not at all (a temporary name, renamed at the end)."""
+    import csv
+    import os
+
+    tmp = output.with_name(f".{output.name}.partial")
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
             writer.writerow(("change", "id", "name", "fields"))
             writer.writerows(rows)
+        os.replace(tmp, output)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
 @suppress_app.command("add")
