@@ -65,7 +65,7 @@ def read_leads(path: str | os.PathLike[str]) -> Iterator[Lead]:
 
 
 def _csv(path: Path) -> tuple[list[str], Iterator[dict[str, Any]]]:
-    encoding = _text_encoding(path)
+    encoding = text_encoding(path)
     with open(path, encoding=encoding, newline="") as fh:
         first = fh.readline()
     delimiter = _delimiter(first)
@@ -79,7 +79,7 @@ def _csv(path: Path) -> tuple[list[str], Iterator[dict[str, Any]]]:
     return header, rows()
 
 
-def _text_encoding(path: Path) -> str:
+def text_encoding(path: Path) -> str:
     """UTF-8 (with or without a BOM), UTF-16 with a BOM (Excel's "Unicode text"), else Windows-1252 / Latin-1.
 
     The whole file is test-decoded, in blocks: a byte that is not UTF-8 may come late in a long file.
