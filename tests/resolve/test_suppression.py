@@ -154,7 +154,7 @@ def test_export_refuses_a_file_name_that_is_not_csv(tmp_path: Path, name: str, m
 
 
 def test_export_to_an_unwritable_place_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="cannot write /proc/list.csv"):
+    with pytest.raises(InputError, match=r"cannot write /proc/list\.csv"):
         SuppressionList(tmp_path / "a.sqlite", key="k").export("/proc/list.csv")
 
 
