@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -238,3 +239,19 @@ def test_it_refuses_a_blank_category_instead_of_extracting_everything(
 ) -> None:
     code, _, err = run(capsys, "extract", what, "--from", str(DEMO_PBF))
     assert_one_line_error(code, err, "no category given")
+
+
+@pytest.mark.parametrize("command", [("extract", "cafe", "--from"), ("index", "build")])
+def test_an_error_off_a_terminal_is_exactly_one_line(tmp_path: Path, command: tuple[str, ...]) -> None:
+    """No progress bar when stderr is a file or pipe: it would leave a blank line before the error."""
+    truncated = tmp_path / "cut.osm.pbf"
+    truncated.write_bytes(DEMO_PBF.read_bytes()[:5000])
+    proc = subprocess.run(
+        [sys.executable, "-m", "mapleads", *command, str(truncated)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "MAPLEADS_DATA_DIR": str(tmp_path / "data")},
+    )
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines() == [proc.stderr.strip()] and "corrupt or truncated" in proc.stderr

@@ -73,7 +73,7 @@ def enrich_command(
     statuses: Counter[str] = Counter()
     found: Counter[str] = Counter()
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
-    progress = None if quiet else Progress(*columns, console=out, transient=True)
+    progress = None if quiet else Progress(*columns, console=out, transient=True, disable=not out.is_terminal)
     task = progress.add_task("enriching", total=None) if progress else None
 
     def seen(lead: Lead) -> None:

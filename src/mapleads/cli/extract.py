@@ -62,6 +62,7 @@ def _progress() -> Progress:
         TimeRemainingColumn(),
         console=out,
         transient=True,
+        disable=not out.is_terminal,  # off a terminal a bar is noise (and leaves a blank line before an error)
     )
 
 
