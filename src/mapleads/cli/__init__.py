@@ -46,6 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     except MapleadsError as exc:
         err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
         return 1
+    except OSError as exc:  # the machine, not the input: a full disk, a data_dir that cannot be created ...
+        where = f": {exc.filename}" if exc.filename else ""
+        err.print(f"[red]error:[/red] {escape((exc.strerror or str(exc)) + where)}", highlight=False, soft_wrap=True)
+        return 1
     except KeyboardInterrupt:
         err.print("[red]interrupted[/red]")
         return 130

@@ -100,6 +100,8 @@ def write_leads(
         os.replace(tmp, target)
     except OSError as exc:  # a full disk, or a directory in the way: nothing is left behind
         tmp.unlink(missing_ok=True)
+        if exc.filename not in (None, str(tmp), str(target)):
+            raise  # another file failed while the leads were made (an input, a cache): not this output's fault
         raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
