@@ -203,6 +203,7 @@ def test_it_never_prints_a_traceback_from_the_real_command(tmp_path: Path) -> No
         ("extract", "cafe", "--no-such-flag"),
         ("resolve", "a.csv"),
         ("serve", "--port", "abc"),
+        ("serve", "--port", "99999"),  # refused before the database is migrated or a worker started
     ],
 )
 def test_it_reports_a_usage_error_in_one_line(capsys: pytest.CaptureFixture[str], args: tuple[str, ...]) -> None:
