@@ -101,6 +101,8 @@ def test_suppress_export_list_and_import(tmp_path: Path, capsys) -> None:
         (["suppress", "add", "--name", "Maya"], "--name and --address go together"),
         (["resolve", "missing.csv", "-o", "out.csv"], "no such file"),
         (["suppress", "import", "missing.csv"], "no such file"),
+        (["suppress", "add", "040 1234567", "--country", "XX"], "not an ISO country code"),
+        (["resolve", "missing.csv", "-o", "out.csv", "--country", "Finland"], "not an ISO country code"),
     ],
 )
 def test_bad_input_is_one_clear_line(argv: list[str], message: str, capsys) -> None:

@@ -42,6 +42,7 @@ def resolve(
 
     if prefer not in (None, "trust", "fresh"):
         raise InputError(f"--prefer must be trust or fresh, not {prefer!r}")
+    region = _country(country)
     settings = get_settings()
     policy = MergePolicy(
         trust=tuple(settings.resolve_trust),
@@ -59,7 +60,7 @@ def resolve(
         history=history,
         score=score,
         policy=policy,
-        default_region=country,
+        default_region=region,
         stats=stats,
     )
     columns = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
@@ -70,6 +71,18 @@ def resolve(
         highlight=False,
         soft_wrap=True,
     )
+
+
+def _country(code: str | None) -> str | None:
+    """An ISO country code phone numbers can be read with ("fi" -> "FI"); an unknown one is refused, not ignored."""
+    if code is None:
+        return None
+    import phonenumbers
+
+    region = code.strip().upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise InputError(f"--country {code!r} is not an ISO country code like FI, DE or US")
+    return region
 
 
 def _prefer(value: str) -> Literal["trust", "fresh"]:
@@ -164,10 +177,10 @@ def suppress_add(
     store = SuppressionList()
     added = 0
     for value in values or []:
-        store.add(value, kind, country=country, note=note)
+        store.add(value, kind, country=_country(country), note=note)
         added += 1
     if name and address:
-        store.add_name_address(name, address, country=country, note=note)
+        store.add_name_address(name, address, country=_country(country), note=note)
         added += 1
     err.print(f"added {added} entr{'y' if added == 1 else 'ies'}; the list has {len(store)}", highlight=False)
 
@@ -182,7 +195,7 @@ def suppress_remove(
     from mapleads.resolve import SuppressionList
 
     store = SuppressionList()
-    removed = sum(store.remove(v, kind, country=country) for v in values)
+    removed = sum(store.remove(v, kind, country=_country(country)) for v in values)
     err.print(f"removed {removed}; the list has {len(store)}", highlight=False)
 
 
@@ -195,7 +208,7 @@ def suppress_import(
     from mapleads.resolve import SuppressionList
 
     store = SuppressionList()
-    result = store.import_file(path, country=country)
+    result = store.import_file(path, country=_country(country))
     skipped = f" ({result.skipped} values skipped: not valid)" if result.skipped else ""
     err.print(f"imported {result.added}{skipped}; the list has {len(store)}", highlight=False)
 
