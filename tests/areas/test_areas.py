@@ -134,3 +134,16 @@ def test_it_refuses_a_blank_area_option_instead_of_reading_everywhere(flag: str)
     options = {flag: " "} if flag != "radius" else {"near": "60.17,24.94", "radius": ""}
     with pytest.raises(AreaError, match="is empty"):
         check_area_options(**options)
+
+
+@pytest.mark.parametrize(
+    ("text", "metres"), [("1,5 km", 1500), ("3 miles", 4828.032), ("2 Kilometres", 2000), ("250 metres", 250)]
+)
+def test_it_reads_distances_as_people_write_them(text: str, metres: float) -> None:
+    assert parse_distance(text) == pytest.approx(metres)
+
+
+@pytest.mark.parametrize(("text", "message"), [("-5m", "more than 0"), ("5 parsecs", "use e.g. 500m")])
+def test_it_says_why_a_distance_is_refused(text: str, message: str) -> None:
+    with pytest.raises(AreaError, match=message):
+        parse_distance(text)

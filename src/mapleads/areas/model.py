@@ -72,12 +72,22 @@ def haversine_m(lat1: float, lon1: float, lats: np.ndarray, lons: np.ndarray) ->
     return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
 
 
+#: distance units as people write them -> metres
+_UNITS = {
+    **dict.fromkeys(("", "m", "meter", "meters", "metre", "metres"), 1.0),
+    **dict.fromkeys(("km", "kilometer", "kilometers", "kilometre", "kilometres"), 1000.0),
+    **dict.fromkeys(("mi", "mile", "miles"), 1609.344),
+}
+
+
 def parse_distance(text: str) -> float:
-    """'500m', '2km', '1.5 km', '800' (metres) -> metres."""
-    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(m|km|mi)?\s*", text.lower())
-    if not m:
+    """'500m', '2km', '1.5 km', '1,5 km', '3 miles', '800' (metres) -> metres."""
+    m = re.fullmatch(r"\s*(\d+(?:[.,]\d+)?)\s*([a-z]*)\s*", text.lower())
+    if re.fullmatch(r"\s*-\s*\d.*", text):
+        raise AreaError(f"invalid distance '{text}': it must be more than 0")
+    if not m or m.group(2) not in _UNITS:
         raise AreaError(f"invalid distance '{text}': use e.g. 500m or 2km")
-    value = float(m.group(1)) * {"m": 1.0, "km": 1000.0, "mi": 1609.344, None: 1.0}[m.group(2)]
+    value = float(m.group(1).replace(",", ".")) * _UNITS[m.group(2)]
     if value <= 0:
         raise AreaError(f"invalid distance '{text}': it must be more than 0")
     return value
