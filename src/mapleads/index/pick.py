@@ -103,5 +103,7 @@ def _with_region_file(options: dict[str, Any]) -> dict[str, Any]:
     try:
         region = region_for(given)
     except MapleadsError:
-        return options
+        if Path(str(given)).suffix:  # a file name ("x.osm.pbf"): the pbf source says it is missing
+            return options
+        raise  # a region name: say which regions there are and how to get this one
     return {**options, "path": region.pbf}
