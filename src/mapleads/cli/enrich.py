@@ -69,6 +69,9 @@ def enrich_command(
     """Find emails, phones and social profiles on each lead's own website."""
     if not source.is_file():
         raise InputError(f"no such file: {source}" if not source.exists() else f"not a file: {source}")
+    from mapleads.export import check_writable
+
+    check_writable(output)  # before the crawl, which may take an hour
     config = enrich_options(concurrency, keep_personal_emails, mx, browser, fresh)
     statuses: Counter[str] = Counter()
     found: Counter[str] = Counter()

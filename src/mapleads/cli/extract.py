@@ -16,7 +16,7 @@ from rich.table import Table
 from mapleads.api import extract, resolve_area
 from mapleads.errors import EmptyResultError, MapleadsError
 from mapleads.export import write_leads
-from mapleads.export.formats import check_fields, format_for
+from mapleads.export.formats import check_fields, check_writable
 from mapleads.index import auto_source
 from mapleads.lead import Lead
 from mapleads.sources import get_source
@@ -115,7 +115,7 @@ def extract_command(
     get_taxonomy().resolve(what)  # unknown words fail before any file is read
     field_list = check_fields(fields.split(",")) if fields is not None else None
     if output is not None:
-        format_for(output)
+        check_writable(output)  # before the file is read, which may take minutes
     progress = None if quiet else _progress()
     task = progress.add_task("read", total=None) if progress else None
 

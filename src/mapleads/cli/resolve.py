@@ -35,7 +35,7 @@ def resolve(
     fields: Annotated[str | None, typer.Option(help="Comma-separated columns to write.")] = None,
 ) -> None:
     """Merge and deduplicate lead files into one clean record per business."""
-    from mapleads.export import write_leads
+    from mapleads.export import check_writable, write_leads
     from mapleads.resolve import MergePolicy, ResolveStats, resolve_leads
     from mapleads.resolve.files import read_any_leads
     from mapleads.settings import get_settings
@@ -43,6 +43,7 @@ def resolve(
     if prefer not in (None, "trust", "fresh"):
         raise InputError(f"--prefer must be trust or fresh, not {prefer!r}")
     region = _country(country)
+    check_writable(output)
     settings = get_settings()
     policy = MergePolicy(
         trust=tuple(settings.resolve_trust),

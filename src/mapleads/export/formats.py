@@ -42,6 +42,21 @@ def format_for(path: str | os.PathLike[str]) -> str:
     return ext
 
 
+def check_writable(path: str | os.PathLike[str]) -> str:
+    """The format of `path`, once its folder exists and takes a file: checked before long work, not after it."""
+    fmt = format_for(path)
+    target = Path(path)
+    probe = target.with_name(f".{target.name}.partial")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(probe, "wb"):
+            pass
+        probe.unlink()
+    except OSError as exc:
+        raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
+    return fmt
+
+
 def check_fields(fields: list[str] | None) -> list[str]:
     """The flat columns to write, each once; names are case-insensitive and every one must be a real column."""
     if fields is None:
