@@ -87,3 +87,17 @@ def test_an_empty_file_is_named_empty(tmp_path: Path) -> None:
     path.write_bytes(b"")
     with pytest.raises(InputError, match="is empty"):
         list(read_any_leads(path))
+
+
+def test_it_reads_the_first_sheet_that_has_a_header_row(tmp_path: Path) -> None:
+    import openpyxl
+
+    path = tmp_path / "crm.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "Cover"
+    sheet = book.create_sheet("Leads")
+    sheet.append(["Company", "Latitude", "Longitude", "Website"])
+    sheet.append(["Maya", "60.1721", 24.945, "maya.fi"])
+    book.save(path)
+    [lead] = read_any_leads(path)
+    assert (lead.name, lead.lat, lead.lon, lead.website) == ("Maya", 60.1721, 24.945, "maya.fi")

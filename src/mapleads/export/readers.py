@@ -110,9 +110,13 @@ def _xlsx(path: Path) -> tuple[list[str], Iterator[dict[str, Any]]]:
     import openpyxl
 
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    sheet = book.worksheets[0]
-    it = sheet.iter_rows(values_only=True)
-    header = [str(h) if h is not None else "" for h in next(it, ())]
+    it: Iterator[tuple[Any, ...]] = iter(())
+    header: list[str] = []
+    for sheet in book.worksheets:  # the first sheet with a header row: a blank cover sheet is skipped
+        it = sheet.iter_rows(values_only=True)
+        header = [str(h) if h is not None else "" for h in next(it, ())]
+        if any(h.strip() for h in header):
+            break
 
     def rows() -> Iterator[dict[str, Any]]:
         try:
