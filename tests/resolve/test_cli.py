@@ -103,6 +103,7 @@ def test_suppress_export_list_and_import(tmp_path: Path, capsys) -> None:
         (["suppress", "import", "missing.csv"], "no such file"),
         (["suppress", "add", "040 1234567", "--country", "XX"], "not an ISO country code"),
         (["resolve", "missing.csv", "-o", "out.csv", "--country", "Finland"], "not an ISO country code"),
+        (["resolve", "missing.csv", "-o", "out.csv", "--fields", "name,fax"], "unknown field(s) fax"),
     ],
 )
 def test_bad_input_is_one_clear_line(argv: list[str], message: str, capsys) -> None:
@@ -190,3 +191,12 @@ def test_diff_writes_its_changes_into_a_new_folder(tmp_path: Path, osm: dict[str
     out = tmp_path / "reports" / "changes.csv"
     assert main(["diff", str(tmp_path / "a.csv"), str(tmp_path / "a.csv"), "-o", str(out)]) == 0
     assert out.read_text(encoding="utf-8").splitlines() == ["change,id,name,fields"]
+
+
+def test_resolve_writes_nothing_when_a_later_file_is_missing(
+    exports: tuple[Path, Path], tmp_path: Path, capsys
+) -> None:
+    out = tmp_path / "out.csv"
+    assert main(["resolve", str(exports[0]), str(tmp_path / "missing.csv"), "-o", str(out), "--no-history"]) == 1
+    assert "no such file" in capsys.readouterr().err
+    assert list(tmp_path.glob("*out.csv*")) == []

@@ -36,6 +36,7 @@ def resolve(
 ) -> None:
     """Merge and deduplicate lead files into one clean record per business."""
     from mapleads.export import check_writable, write_leads
+    from mapleads.export.formats import check_fields
     from mapleads.resolve import MergePolicy, ResolveStats, resolve_leads
     from mapleads.resolve.files import read_any_leads
     from mapleads.settings import get_settings
@@ -44,6 +45,7 @@ def resolve(
         raise InputError(f"--prefer must be trust or fresh, not {prefer!r}")
     region = _country(country)
     check_writable(output)
+    columns = check_fields(fields.split(",")) if fields is not None else None  # before the files are read
     settings = get_settings()
     policy = MergePolicy(
         trust=tuple(settings.resolve_trust),
@@ -64,7 +66,6 @@ def resolve(
         default_region=region,
         stats=stats,
     )
-    columns = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
     write_leads(resolved, output, fields=columns)
     err.print(
         f"{stats.read} leads from {len(files)} file(s): {stats.merged} duplicates merged, "
