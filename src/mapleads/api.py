@@ -6,8 +6,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from mapleads.areas import Area, area_from_bbox, area_from_polygon_file, area_from_radius
-from mapleads.errors import AreaError
+from mapleads.areas import Area, area_from_bbox, area_from_polygon_file, area_from_radius, check_area_options
 from mapleads.lead import Lead
 from mapleads.pipeline import run
 from mapleads.sources import Progress, Query, Source, get_source
@@ -24,11 +23,7 @@ def resolve_area(
     polygon: str | Path | None = None,
 ) -> Area | None:
     """At most one way of naming the area; None means everywhere the source covers."""
-    given = [x for x in (place, bbox, near, polygon) if x]
-    if len(given) > 1:
-        raise AreaError("give only one of --in, --bbox, --near/--radius, --polygon")
-    if radius is not None and not near:
-        raise AreaError("--radius needs --near LAT,LON")
+    check_area_options(place=place, bbox=bbox, near=near, radius=radius, polygon=polygon)
     if place:
         return source.resolve_place(place)
     if bbox:

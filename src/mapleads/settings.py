@@ -14,8 +14,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from mapleads.errors import MapleadsError
 
 USER_AGENT = "MapLeadExtractor/0.1 (+https://github.com/mapleads/mapleads; leads@mapleads.invalid)"
 
@@ -28,8 +30,13 @@ class _TomlFileSource(PydanticBaseSettingsSource):
         path = os.environ.get("MAPLEADS_CONFIG")
         self.data: dict[str, Any] = {}
         if path:
-            with open(path, "rb") as fh:
-                self.data = {k.lower(): v for k, v in tomllib.load(fh).items()}
+            try:
+                with open(path, "rb") as fh:
+                    self.data = {k.lower(): v for k, v in tomllib.load(fh).items()}
+            except OSError as exc:
+                raise MapleadsError(f"cannot read MAPLEADS_CONFIG file {path}: {exc.strerror or exc}") from None
+            except tomllib.TOMLDecodeError as exc:
+                raise MapleadsError(f"MAPLEADS_CONFIG file {path} is not valid TOML: {exc}") from None
 
     def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
         return self.data.get(field_name), field_name, False
@@ -62,8 +69,19 @@ class Settings(BaseSettings):
         "disk.",
     )
     address_radius_m: float = Field(
-        default=25.0, description="Max distance to the nearest address point for address completion."
+        default=25.0, gt=0, description="Max distance to the nearest address point for address completion."
     )
+
+    @field_validator("node_locations")
+    @classmethod
+    def _known_index_type(cls, value: str) -> str:
+        """libosmium fails deep inside a read on an unknown index type; say so when the setting is read."""
+        import osmium.index
+
+        kind = value.split(",", 1)[0]
+        if kind not in osmium.index.map_types():
+            raise ValueError(f"unknown node-location index '{kind}'; use one of {', '.join(osmium.index.map_types())}")
+        return value
 
     # --- region index (issue 3) --------------------------------------------------------------------------
     geofabrik_index_url: str = Field(
@@ -269,4 +287,10 @@ class Settings(BaseSettings):
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The settings in force; tests call ``get_settings.cache_clear()`` after changing the environment."""
-    return Settings()
+    try:
+        return Settings()
+    except ValidationError as exc:  # a bad MAPLEADS_* value or config entry: name it, in one line
+        first = exc.errors()[0]
+        name = str(first["loc"][0]) if first["loc"] else "?"
+        why = first["msg"].removeprefix("Value error, ")
+        raise MapleadsError(f"invalid setting MAPLEADS_{name.upper()}={first.get('input')!r}: {why}") from None

@@ -8,7 +8,13 @@ import numpy as np
 import orjson
 import pytest
 
-from mapleads.areas import area_from_bbox, area_from_polygon_file, area_from_radius, parse_distance
+from mapleads.areas import (
+    area_from_bbox,
+    area_from_polygon_file,
+    area_from_radius,
+    check_area_options,
+    parse_distance,
+)
 from mapleads.areas.model import haversine_m
 from mapleads.errors import AreaError
 
@@ -86,3 +92,58 @@ def test_it_rejects_unusable_polygon_files(tmp_path: Path, content: bytes, messa
     path.write_bytes(content)
     with pytest.raises(AreaError, match=message):
         area_from_polygon_file(path)
+
+
+RING = [[24.93, 60.16], [24.95, 60.16], [24.95, 60.18], [24.93, 60.18], [24.93, 60.16]]
+
+
+def test_it_says_a_feature_collection_without_features_has_no_polygon(tmp_path: Path) -> None:
+    path = tmp_path / "empty.geojson"
+    path.write_bytes(orjson.dumps({"type": "FeatureCollection", "features": []}))
+    with pytest.raises(AreaError, match="has no polygon"):
+        area_from_polygon_file(path)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+def test_it_reads_polygon_files_saved_with_a_byte_order_mark(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "area.geojson"
+    path.write_bytes(orjson.dumps({"type": "Polygon", "coordinates": [RING]}).decode().encode(encoding))
+    assert area_from_polygon_file(path).contains(60.17, 24.94)
+
+
+def test_it_reads_the_polygons_of_a_geometry_collection(tmp_path: Path) -> None:
+    path = tmp_path / "area.geojson"
+    polygon = {"type": "Polygon", "coordinates": [RING]}
+    path.write_bytes(orjson.dumps({"type": "GeometryCollection", "geometries": [polygon]}))
+    assert area_from_polygon_file(path).contains(60.17, 24.94)
+
+
+def test_it_says_a_directory_is_not_a_polygon_file(tmp_path: Path) -> None:
+    with pytest.raises(AreaError, match="is a directory"):
+        area_from_polygon_file(tmp_path)
+
+
+@pytest.mark.parametrize("radius", [0.0, -5.0, float("nan")])
+def test_it_rejects_a_numeric_radius_that_is_not_positive(radius: float) -> None:
+    with pytest.raises(AreaError, match="more than 0"):
+        area_from_radius("60.17,24.94", radius)
+
+
+@pytest.mark.parametrize("flag", ["place", "bbox", "near", "radius"])
+def test_it_refuses_a_blank_area_option_instead_of_reading_everywhere(flag: str) -> None:
+    options = {flag: " "} if flag != "radius" else {"near": "60.17,24.94", "radius": ""}
+    with pytest.raises(AreaError, match="is empty"):
+        check_area_options(**options)
+
+
+@pytest.mark.parametrize(
+    ("text", "metres"), [("1,5 km", 1500), ("3 miles", 4828.032), ("2 Kilometres", 2000), ("250 metres", 250)]
+)
+def test_it_reads_distances_as_people_write_them(text: str, metres: float) -> None:
+    assert parse_distance(text) == pytest.approx(metres)
+
+
+@pytest.mark.parametrize(("text", "message"), [("-5m", "more than 0"), ("5 parsecs", "use e.g. 500m")])
+def test_it_says_why_a_distance_is_refused(text: str, message: str) -> None:
+    with pytest.raises(AreaError, match=message):
+        parse_distance(text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -191,3 +192,67 @@ def test_it_never_prints_a_traceback_from_the_real_command(tmp_path: Path) -> No
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert proc.stderr.startswith("error:")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("extrakt", "cafe"),
+        ("extract",),
+        ("extract", "cafe", "--limit", "0"),
+        ("extract", "cafe", "--no-such-flag"),
+        ("resolve", "a.csv"),
+        ("serve", "--port", "abc"),
+        ("serve", "--port", "99999"),  # refused before the database is migrated or a worker started
+    ],
+)
+def test_it_reports_a_usage_error_in_one_line(capsys: pytest.CaptureFixture[str], args: tuple[str, ...]) -> None:
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    lines = [line for line in err.strip().splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "--help" in lines[0], err
+
+
+def test_it_refuses_an_empty_place_instead_of_extracting_everywhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "leads.csv"
+    code, _, err = run(capsys, "extract", "cafe", "--in", "", "--from", str(DEMO_PBF), "-o", str(out))
+    assert_one_line_error(code, err, "--in is empty")
+    assert not out.exists()
+
+
+def test_it_checks_fields_even_without_an_output_file(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "extract", "cafe", "--from", str(DEMO_PBF), "--fields", "name,fax")
+    assert_one_line_error(code, err, "unknown field(s) fax")
+
+
+def test_it_says_an_output_directory_is_not_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "leads.csv"
+    folder.mkdir()
+    code, _, err = run(capsys, "extract", "cafe", "--from", str(DEMO_PBF), "-o", str(folder))
+    assert_one_line_error(code, err, "is a directory")
+
+
+@pytest.mark.parametrize("what", ["", " , "])
+def test_it_refuses_a_blank_category_instead_of_extracting_everything(
+    capsys: pytest.CaptureFixture[str], what: str
+) -> None:
+    code, _, err = run(capsys, "extract", what, "--from", str(DEMO_PBF))
+    assert_one_line_error(code, err, "no category given")
+
+
+@pytest.mark.parametrize("command", [("extract", "cafe", "--from"), ("index", "build")])
+def test_an_error_off_a_terminal_is_exactly_one_line(tmp_path: Path, command: tuple[str, ...]) -> None:
+    """No progress bar when stderr is a file or pipe: it would leave a blank line before the error."""
+    truncated = tmp_path / "cut.osm.pbf"
+    truncated.write_bytes(DEMO_PBF.read_bytes()[:5000])
+    proc = subprocess.run(
+        [sys.executable, "-m", "mapleads", *command, str(truncated)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "MAPLEADS_DATA_DIR": str(tmp_path / "data")},
+    )
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines() == [proc.stderr.strip()] and "corrupt or truncated" in proc.stderr

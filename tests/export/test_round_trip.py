@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -11,7 +13,7 @@ import pytest
 
 import mapleads
 from mapleads.attribution import OSM
-from mapleads.export import FORMATS, read_leads, write_leads
+from mapleads.export import FORMATS, ExportError, format_for, read_leads, write_leads
 from mapleads.lead import Lead
 from tests.conftest import DEMO_PBF
 
@@ -102,3 +104,44 @@ def test_to_dict_is_a_copy_that_shares_nothing_with_the_lead() -> None:
     copy.tags["k"] = "w"
     assert lead.extra == {"members": ["a"]}
     assert lead.tags == {"k": "v"}
+
+
+def test_its_field_names_are_case_insensitive_and_written_once(leads: list[Lead], tmp_path: Path) -> None:
+    out = tmp_path / "leads.csv"
+    write_leads(iter(leads), out, fields=["name", " Name", "PHONE "])
+    assert out.read_text(encoding="utf-8").splitlines()[0] == "name,phone"
+
+
+def test_it_refuses_an_empty_field_list(leads: list[Lead], tmp_path: Path) -> None:
+    with pytest.raises(ExportError, match="no field names"):
+        write_leads(iter(leads), tmp_path / "leads.csv", fields=["", " "])
+
+
+@pytest.mark.parametrize(("name", "message"), [("", "is a directory"), ("leads", "has no file extension")])
+def test_it_names_what_is_wrong_with_an_output_path(tmp_path: Path, name: str, message: str) -> None:
+    with pytest.raises(ExportError, match=message):
+        format_for(tmp_path / name if name else tmp_path)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_full_disk_is_one_error_line_and_leaves_nothing(fmt: str, tmp_path: Path) -> None:
+    """RLIMIT_FSIZE makes the kernel refuse writes past 20 kB, as a full disk would (EFBIG instead of ENOSPC)."""
+    script = (
+        "import resource, signal, sys\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))\n"
+        "from mapleads.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    out = tmp_path / "out" / f"all.{fmt}"
+    proc = subprocess.run(
+        [sys.executable, "-c", script, "extract", "all", "--from", str(DEMO_PBF), "-q", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: cannot write {out}:"), proc.stderr
+    assert "File too large" in lines[0]
+    assert list(out.parent.iterdir()) == []

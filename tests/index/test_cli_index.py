@@ -48,3 +48,27 @@ def test_build_of_a_file_that_is_not_a_pbf_is_one_line(
     err = capsys.readouterr().err
     assert "junk.osm.pbf" in err and "Traceback" not in err
     assert not (empty_data_dir / "regions" / "local" / "junk" / "index").exists()
+
+
+def test_extract_from_a_region_name_that_is_not_here_lists_the_local_ones(
+    empty_data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["index", "build", str(DEMO)]) == 0
+    capsys.readouterr()
+    assert main(["extract", "cafe", "--from", "narnia", "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "region 'narnia' is not on this machine (local: local/helsinki)" in err
+    assert main(["extract", "cafe", "--from", "local/narnia", "-q"]) == 1
+    assert "mapleads index build FILE.osm.pbf" in capsys.readouterr().err
+
+
+def test_update_checks_its_changes_file_before_replacing_the_index(
+    empty_data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["index", "build", str(DEMO)]) == 0
+    index_dir = next(empty_data_dir.rglob("manifest.json")).parent
+    before = {p.name: p.stat().st_mtime_ns for p in index_dir.iterdir()}
+    capsys.readouterr()
+    assert main(["index", "update", str(DEMO), "--no-download", "-o", "/proc/changes.csv"]) == 1
+    assert "cannot write /proc/changes.csv" in capsys.readouterr().err
+    assert {p.name: p.stat().st_mtime_ns for p in index_dir.iterdir()} == before

@@ -101,3 +101,14 @@ def test_it_closes_boundaries_along_the_node_extent_when_the_header_has_no_bbox(
     leads = list(mapleads.extract("all", path=headerless_cut, area=area))
     assert leads
     assert all(area.contains(lead.lat, lead.lon) for lead in leads)  # type: ignore[arg-type]
+
+
+def test_it_takes_a_place_with_its_city_as_people_write_it(source: PbfSource) -> None:
+    """ "Kluuvi, Helsinki" (the form Nominatim is asked in) means the Kluuvi inside Helsinki."""
+    assert source.resolve_place("Kluuvi, Helsinki").geometry.equals(source.resolve_place("Kluuvi").geometry)
+    assert source.resolve_place("Kamppi,").name == "Kamppi"
+
+
+def test_a_place_outside_the_named_city_stays_unknown(source: PbfSource) -> None:
+    with pytest.raises(AreaError, match="unknown place 'Kluuvi, Espoo'"):
+        source.resolve_place("Kluuvi, Espoo")

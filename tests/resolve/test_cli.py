@@ -101,6 +101,9 @@ def test_suppress_export_list_and_import(tmp_path: Path, capsys) -> None:
         (["suppress", "add", "--name", "Maya"], "--name and --address go together"),
         (["resolve", "missing.csv", "-o", "out.csv"], "no such file"),
         (["suppress", "import", "missing.csv"], "no such file"),
+        (["suppress", "add", "040 1234567", "--country", "XX"], "not an ISO country code"),
+        (["resolve", "missing.csv", "-o", "out.csv", "--country", "Finland"], "not an ISO country code"),
+        (["resolve", "missing.csv", "-o", "out.csv", "--fields", "name,fax"], "unknown field(s) fax"),
     ],
 )
 def test_bad_input_is_one_clear_line(argv: list[str], message: str, capsys) -> None:
@@ -128,3 +131,72 @@ def test_extract_resolves_its_own_output_by_default(tmp_path: Path) -> None:
         ["osm:n5011281354", "osm:n5011281355"],
     ]
     assert sum(1 for _ in read_leads(raw)) == sum(1 for _ in read_leads(resolved)) + 2
+
+
+def test_resolve_writes_nothing_for_a_file_with_only_a_header(tmp_path: Path, capsys) -> None:
+    path, out = tmp_path / "header.csv", tmp_path / "out.csv"
+    path.write_text("Name,Phone,Website\n")
+    assert main(["resolve", str(path), "-o", str(out)]) == 1
+    assert "no leads in" in capsys.readouterr().err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("fake.xlsx", b"not a zip", "cannot read"),
+        ("extract.osm.pbf", b"\x00\x00\x00\x0dOSMHeader", "unknown lead file type '.pbf'"),
+    ],
+)
+def test_a_file_that_is_not_a_lead_list_is_one_clear_line(
+    tmp_path: Path, capsys, name: str, content: bytes, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert main(["resolve", str(path), "-o", str(tmp_path / "out.csv")]) == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_damaged_value_in_our_own_export_is_one_clear_line(tmp_path: Path, osm: dict[str, Lead], capsys) -> None:
+    export = tmp_path / "osm.csv"
+    write_leads(list(osm.values())[:3], export)
+    rows = list(csv.DictReader(export.open(encoding="utf-8")))
+    rows[1]["lat"] = "sixty"
+    with export.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    for argv in (["resolve", str(export), "-o", str(tmp_path / "out.csv")], ["diff", str(export), str(export)]):
+        assert main(argv) == 1
+        err = capsys.readouterr().err
+        assert "lead 2 is damaged" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(("target", "message"), [("changes.xlsx", "as CSV"), ("folder", "is a directory")])
+def test_diff_refuses_an_output_it_cannot_write_before_comparing(
+    tmp_path: Path, osm: dict[str, Lead], capsys, target: str, message: str
+) -> None:
+    write_leads(list(osm.values())[:3], tmp_path / "a.csv")
+    (tmp_path / "folder").mkdir()
+    out = tmp_path / target
+    assert main(["diff", str(tmp_path / "a.csv"), str(tmp_path / "a.csv"), "-o", str(out)]) == 1
+    captured = capsys.readouterr()
+    assert message in captured.err and len(captured.err.strip().splitlines()) == 1
+    assert captured.out == "" and (out.is_dir() or not out.exists())
+
+
+def test_diff_writes_its_changes_into_a_new_folder(tmp_path: Path, osm: dict[str, Lead]) -> None:
+    write_leads(list(osm.values())[:3], tmp_path / "a.csv")
+    out = tmp_path / "reports" / "changes.csv"
+    assert main(["diff", str(tmp_path / "a.csv"), str(tmp_path / "a.csv"), "-o", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").splitlines() == ["change,id,name,fields"]
+
+
+def test_resolve_writes_nothing_when_a_later_file_is_missing(
+    exports: tuple[Path, Path], tmp_path: Path, capsys
+) -> None:
+    out = tmp_path / "out.csv"
+    assert main(["resolve", str(exports[0]), str(tmp_path / "missing.csv"), "-o", str(out), "--no-history"]) == 1
+    assert "no such file" in capsys.readouterr().err
+    assert list(tmp_path.glob("*out.csv*")) == []

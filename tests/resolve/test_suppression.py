@@ -144,3 +144,22 @@ def test_removing_an_entry_exports_the_business_again(helsinki: list[Lead]) -> N
     store.add("maya.fi")
     assert store.remove("https://www.maya.fi/")
     assert MAYA in _ids(resolve_leads(helsinki, suppression=store))
+
+
+@pytest.mark.parametrize(("name", "message"), [("list.xlsx", "as CSV"), ("folder", "as CSV")])
+def test_export_refuses_a_file_name_that_is_not_csv(tmp_path: Path, name: str, message: str) -> None:
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(InputError, match=message):
+        SuppressionList(tmp_path / "a.sqlite", key="k").export(tmp_path / name)
+
+
+def test_export_to_an_unwritable_place_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"cannot write /proc/list\.csv"):
+        SuppressionList(tmp_path / "a.sqlite", key="k").export("/proc/list.csv")
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-16"])
+def test_it_imports_a_text_file_in_a_windows_encoding(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "list.txt"
+    path.write_bytes("info@café.fi\r\n+358 40 1234567\r\n".encode(encoding))
+    assert SuppressionList(tmp_path / "a.sqlite", key="k").import_file(path).added == 2

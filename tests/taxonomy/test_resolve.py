@@ -124,3 +124,26 @@ def test_it_names_the_unknown_word_among_known_ones(taxonomy: Taxonomy) -> None:
     with pytest.raises(UnknownCategoryError) as caught:
         taxonomy.resolve("dentist, qwxzv")
     assert caught.value.word == "qwxzv"
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [("Zahnärzte", "dentist"), ("Apotheken", "pharmacy"), ("Bäckereien", "bakery"), ("kahvilat", "cafe")],
+)
+def test_it_takes_german_and_finnish_plurals(taxonomy: Taxonomy, word: str, expected: str) -> None:
+    assert taxonomy.resolve(word) == [expected]
+
+
+def test_it_does_not_shorten_a_word_to_an_unrelated_category(taxonomy: Taxonomy) -> None:
+    with pytest.raises(UnknownCategoryError):
+        taxonomy.resolve("barn")
+
+
+def test_it_splits_semicolon_lists_too(taxonomy: Taxonomy) -> None:
+    assert taxonomy.resolve("cafe;restaurant") == ["cafe", "restaurant"]
+
+
+def test_it_suggests_the_whole_word_first_not_a_short_word_inside_the_typo(taxonomy: Taxonomy) -> None:
+    with pytest.raises(UnknownCategoryError) as caught:
+        taxonomy.resolve("dentsit")
+    assert caught.value.suggestions[0] == "dentist"

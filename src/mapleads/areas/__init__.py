@@ -5,7 +5,15 @@ from mapleads.areas.model import (
     area_from_bbox,
     area_from_polygon_file,
     area_from_radius,
+    check_area_options,
     parse_distance,
 )
 
-__all__ = ["Area", "area_from_bbox", "area_from_polygon_file", "area_from_radius", "parse_distance"]
+__all__ = [
+    "Area",
+    "area_from_bbox",
+    "area_from_polygon_file",
+    "area_from_radius",
+    "check_area_options",
+    "parse_distance",
+]

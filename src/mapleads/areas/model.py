@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import math
 import re
 from dataclasses import dataclass, field
@@ -71,12 +72,22 @@ def haversine_m(lat1: float, lon1: float, lats: np.ndarray, lons: np.ndarray) ->
     return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
 
 
+#: distance units as people write them -> metres
+_UNITS = {
+    **dict.fromkeys(("", "m", "meter", "meters", "metre", "metres"), 1.0),
+    **dict.fromkeys(("km", "kilometer", "kilometers", "kilometre", "kilometres"), 1000.0),
+    **dict.fromkeys(("mi", "mile", "miles"), 1609.344),
+}
+
+
 def parse_distance(text: str) -> float:
-    """'500m', '2km', '1.5 km', '800' (metres) -> metres."""
-    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(m|km|mi)?\s*", text.lower())
-    if not m:
+    """'500m', '2km', '1.5 km', '1,5 km', '3 miles', '800' (metres) -> metres."""
+    m = re.fullmatch(r"\s*(\d+(?:[.,]\d+)?)\s*([a-z]*)\s*", text.lower())
+    if re.fullmatch(r"\s*-\s*\d.*", text):
+        raise AreaError(f"invalid distance '{text}': it must be more than 0")
+    if not m or m.group(2) not in _UNITS:
         raise AreaError(f"invalid distance '{text}': use e.g. 500m or 2km")
-    value = float(m.group(1)) * {"m": 1.0, "km": 1000.0, "mi": 1609.344, None: 1.0}[m.group(2)]
+    value = float(m.group(1).replace(",", ".")) * _UNITS[m.group(2)]
     if value <= 0:
         raise AreaError(f"invalid distance '{text}': it must be more than 0")
     return value
@@ -90,6 +101,25 @@ def _floats(text: str, n: int, what: str, example: str) -> list[float]:
     if len(values) != n or not all(math.isfinite(v) for v in values):
         raise AreaError(f"invalid {what} '{text}': expected {example}")
     return values
+
+
+def check_area_options(
+    *,
+    place: str | None = None,
+    bbox: str | None = None,
+    near: str | None = None,
+    radius: str | float | None = None,
+    polygon: str | Path | None = None,
+) -> None:
+    """Refuse conflicting or blank area options: an empty --in "" must not quietly mean everywhere."""
+    named = {"--in": place, "--bbox": bbox, "--near": near, "--radius": radius, "--polygon": polygon}
+    for flag, value in named.items():
+        if isinstance(value, str) and not value.strip():
+            raise AreaError(f"{flag} is empty: give a value or leave the option out")
+    if len([x for x in (place, bbox, near, polygon) if x is not None]) > 1:
+        raise AreaError("give only one of --in, --bbox, --near/--radius, --polygon")
+    if radius is not None and near is None:
+        raise AreaError("--radius needs --near LAT,LON")
 
 
 def area_from_bbox(text: str) -> Area:
@@ -106,6 +136,8 @@ def area_from_radius(center: str, radius: str | float) -> Area:
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise AreaError(f"invalid centre '{center}': latitude must be in -90..90 and longitude in -180..180")
     r = parse_distance(radius) if isinstance(radius, str) else float(radius)
+    if not (math.isfinite(r) and r > 0):
+        raise AreaError(f"invalid distance {radius!r}: it must be more than 0 metres")
     # a polygon that encloses the circle, for bbox pre-filtering and maps; membership tests use distance
     dlat = math.degrees(r / EARTH_RADIUS_M) * 1.01
     dlon = dlat / max(math.cos(math.radians(lat)), 1e-6)
@@ -123,23 +155,24 @@ def area_from_radius(center: str, radius: str | float) -> Area:
 def area_from_polygon_file(path: str | Path) -> Area:
     """A GeoJSON Polygon / MultiPolygon (bare, Feature or FeatureCollection); invalid shapes are refused."""
     p = Path(path)
+    if p.is_dir():
+        raise AreaError(f"polygon file {p} is a directory, not a GeoJSON file")
     try:
-        data = orjson.loads(p.read_bytes())
+        data = orjson.loads(_json_bytes(p.read_bytes()))
     except FileNotFoundError:
         raise AreaError(f"polygon file not found: {p}") from None
-    except (OSError, orjson.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, orjson.JSONDecodeError) as exc:
         raise AreaError(f"polygon file {p} is not valid JSON: {exc}") from None
     geoms = []
-    features = data.get("features") if isinstance(data, dict) else None
-    items = features if isinstance(features, list) else [data]
-    for item in items:
-        geom = item.get("geometry", item) if isinstance(item, dict) else None
+    for geom in _geometries(data):
         if not isinstance(geom, dict) or geom.get("type") not in ("Polygon", "MultiPolygon"):
             raise AreaError(f"polygon file {p} must contain GeoJSON Polygon or MultiPolygon geometries")
         try:
             geoms.append(shape(geom))
         except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.GEOSException) as exc:
             raise AreaError(f"polygon file {p} has a malformed polygon: {exc}") from None
+    if not geoms:
+        raise AreaError(f"polygon file {p} has no polygon")
     geometry = shapely.union_all(geoms) if len(geoms) > 1 else geoms[0]
     if geometry.is_empty:
         raise AreaError(f"polygon file {p} has an empty polygon")
@@ -150,3 +183,25 @@ def area_from_polygon_file(path: str | Path) -> Area:
     if w < -180 or e > 180 or s < -90 or n > 90:
         raise AreaError(f"polygon file {p} has coordinates outside lon -180..180 / lat -90..90 (use lon,lat order)")
     return Area(name=p.stem, geometry=geometry, kind="polygon")
+
+
+def _json_bytes(raw: bytes) -> bytes:
+    """UTF-8 without a byte order mark, as orjson wants: editors on Windows save GeoJSON with one, or as UTF-16."""
+    if raw.startswith(codecs.BOM_UTF8):
+        return raw[len(codecs.BOM_UTF8) :]
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16").encode()
+    return raw
+
+
+def _geometries(data: object) -> list[object]:
+    """The geometries of a bare geometry, a Feature, a FeatureCollection or a GeometryCollection."""
+    if not isinstance(data, dict):
+        return [data]
+    if isinstance(data.get("features"), list):
+        return [g for item in data["features"] for g in _geometries(item)]
+    if "geometry" in data:  # a Feature
+        return _geometries(data.get("geometry"))
+    if data.get("type") == "GeometryCollection" and isinstance(data.get("geometries"), list):
+        return [g for item in data["geometries"] for g in _geometries(item)]
+    return [data]

@@ -46,6 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     except MapleadsError as exc:
         err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
         return 1
+    except OSError as exc:  # the machine, not the input: a full disk, a data_dir that cannot be created ...
+        where = f": {exc.filename}" if exc.filename else ""
+        err.print(f"[red]error:[/red] {escape((exc.strerror or str(exc)) + where)}", highlight=False, soft_wrap=True)
+        return 1
     except KeyboardInterrupt:
         err.print("[red]interrupted[/red]")
         return 130
@@ -56,9 +60,13 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # click usage errors arrive here in non-standalone mode
         import click
 
-        if isinstance(exc, (click.ClickException, typer.TyperException)) and hasattr(exc, "show"):
-            exc.show()
-            return exc.exit_code
+        if isinstance(exc, (click.ClickException, typer.TyperException)) and hasattr(exc, "format_message"):
+            message = exc.format_message()  # empty when the help was shown for a bare group
+            ctx = getattr(exc, "ctx", None)  # usage errors know their command: point at its --help
+            hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+            if message:
+                err.print(f"[red]error:[/red] {escape(message + hint)}", highlight=False, soft_wrap=True)
+            return int(getattr(exc, "exit_code", 2))
         raise
     return 0
 

@@ -27,7 +27,12 @@ def byte_progress(label: str) -> Iterator[ProgressFn]:
     """A rich progress bar on stderr, fed by a source-style progress(done, total) callback."""
     columns = (DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn())
     with Progress(
-        "[progress.description]{task.description}", BarColumn(), *columns, console=err, transient=True
+        "[progress.description]{task.description}",
+        BarColumn(),
+        *columns,
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,  # off a terminal a bar is noise (and leaves a blank line before an error)
     ) as bar:
         task = bar.add_task(label, total=None)
 

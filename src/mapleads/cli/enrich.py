@@ -68,12 +68,15 @@ def enrich_command(
 ) -> None:
     """Find emails, phones and social profiles on each lead's own website."""
     if not source.is_file():
-        raise InputError(f"no such file: {source}")
+        raise InputError(f"no such file: {source}" if not source.exists() else f"not a file: {source}")
+    from mapleads.export import check_writable
+
+    check_writable(output)  # before the crawl, which may take an hour
     config = enrich_options(concurrency, keep_personal_emails, mx, browser, fresh)
     statuses: Counter[str] = Counter()
     found: Counter[str] = Counter()
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
-    progress = None if quiet else Progress(*columns, console=out, transient=True)
+    progress = None if quiet else Progress(*columns, console=out, transient=True, disable=not out.is_terminal)
     task = progress.add_task("enriching", total=None) if progress else None
 
     def seen(lead: Lead) -> None:

@@ -16,7 +16,7 @@ from rich.table import Table
 from mapleads.api import extract, resolve_area
 from mapleads.errors import EmptyResultError, MapleadsError
 from mapleads.export import write_leads
-from mapleads.export.formats import check_fields, format_for
+from mapleads.export.formats import check_fields, check_writable
 from mapleads.index import auto_source
 from mapleads.lead import Lead
 from mapleads.sources import get_source
@@ -62,6 +62,7 @@ def _progress() -> Progress:
         TimeRemainingColumn(),
         console=out,
         transient=True,
+        disable=not out.is_terminal,  # off a terminal a bar is noise (and leaves a blank line before an error)
     )
 
 
@@ -109,11 +110,12 @@ def extract_command(
     ] = None,
 ) -> None:
     """Extract business leads: mapleads extract dentist --in Kamppi --from helsinki.osm.pbf -o leads.xlsx"""
+    if not any(word.strip(" ,;") for word in what):  # the API reads "" as "all"; on the command line it is a slip
+        raise MapleadsError("no category given: name one (e.g. dentist) or 'all'")
     get_taxonomy().resolve(what)  # unknown words fail before any file is read
-    field_list = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
+    field_list = check_fields(fields.split(",")) if fields is not None else None
     if output is not None:
-        format_for(output)
-        check_fields(field_list)
+        check_writable(output)  # before the file is read, which may take minutes
     progress = None if quiet else _progress()
     task = progress.add_task("read", total=None) if progress else None
 

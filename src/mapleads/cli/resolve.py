@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import chain
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -34,19 +35,27 @@ def resolve(
     fields: Annotated[str | None, typer.Option(help="Comma-separated columns to write.")] = None,
 ) -> None:
     """Merge and deduplicate lead files into one clean record per business."""
-    from mapleads.export import write_leads
+    from mapleads.export import check_writable, write_leads
+    from mapleads.export.formats import check_fields
     from mapleads.resolve import MergePolicy, ResolveStats, resolve_leads
     from mapleads.resolve.files import read_any_leads
     from mapleads.settings import get_settings
 
     if prefer not in (None, "trust", "fresh"):
         raise InputError(f"--prefer must be trust or fresh, not {prefer!r}")
+    region = _country(country)
+    check_writable(output)
+    columns = check_fields(fields.split(",")) if fields is not None else None  # before the files are read
     settings = get_settings()
     policy = MergePolicy(
         trust=tuple(settings.resolve_trust),
         prefer=_prefer(prefer or settings.resolve_prefer),
     )
-    leads = (lead for path in files for lead in read_any_leads(path))  # handed over: merged ones are freed early
+    stream = (lead for path in files for lead in read_any_leads(path))  # handed over: merged ones are freed early
+    first = next(stream, None)
+    if first is None:
+        raise InputError(f"no leads in {', '.join(map(str, files))}: nothing was written")
+    leads = chain([first], stream)
     stats = ResolveStats()
     resolved = resolve_leads(
         leads,
@@ -54,16 +63,28 @@ def resolve(
         history=history,
         score=score,
         policy=policy,
-        default_region=country,
+        default_region=region,
         stats=stats,
     )
-    columns = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
     write_leads(resolved, output, fields=columns)
     err.print(
         f"{stats.read} leads from {len(files)} file(s): {stats.merged} duplicates merged, "
         f"{stats.suppressed} suppressed, {stats.written} written to {output}",
         highlight=False,
+        soft_wrap=True,
     )
+
+
+def _country(code: str | None) -> str | None:
+    """An ISO country code phone numbers can be read with ("fi" -> "FI"); an unknown one is refused, not ignored."""
+    if code is None:
+        return None
+    import phonenumbers
+
+    region = code.strip().upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise InputError(f"--country {code!r} is not an ISO country code like FI, DE or US")
+    return region
 
 
 def _prefer(value: str) -> Literal["trust", "fresh"]:
@@ -91,6 +112,10 @@ def diff(
     from mapleads.resolve.diff import diff_leads
     from mapleads.resolve.files import read_any_leads
 
+    if output is not None and output.is_dir():
+        raise InputError(f"{output} is a directory: give a file name, e.g. {output / 'changes.csv'}")
+    if output is not None and output.suffix.lower() != ".csv":
+        raise InputError(f"diff writes its changes as CSV: name the file like changes.csv, not {output}")
     result = diff_leads(read_any_leads(old), read_any_leads(new), resolve=resolve)
     by_resolution = f"  ({result.resolved} matched by resolution, not by id)" if result.resolved else ""
     out.print(
@@ -112,12 +137,25 @@ def diff(
             table.add_row(lead_id, name, changed)
         out.print(table)
     if output is not None:
-        import csv
+        _write_changes(rows, output)
 
-        with open(output, "w", newline="", encoding="utf-8") as fh:
+
+def _write_changes(rows: list[tuple[str, str, str, str]], output: Path) -> None:
+    """The change list as CSV, written whole or not at all (a temporary name, renamed at the end)."""
+    import csv
+    import os
+
+    tmp = output.with_name(f".{output.name}.partial")
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
             writer.writerow(("change", "id", "name", "fields"))
             writer.writerows(rows)
+        os.replace(tmp, output)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
 @suppress_app.command("add")
@@ -141,10 +179,10 @@ def suppress_add(
     store = SuppressionList()
     added = 0
     for value in values or []:
-        store.add(value, kind, country=country, note=note)
+        store.add(value, kind, country=_country(country), note=note)
         added += 1
     if name and address:
-        store.add_name_address(name, address, country=country, note=note)
+        store.add_name_address(name, address, country=_country(country), note=note)
         added += 1
     err.print(f"added {added} entr{'y' if added == 1 else 'ies'}; the list has {len(store)}", highlight=False)
 
@@ -159,7 +197,7 @@ def suppress_remove(
     from mapleads.resolve import SuppressionList
 
     store = SuppressionList()
-    removed = sum(store.remove(v, kind, country=country) for v in values)
+    removed = sum(store.remove(v, kind, country=_country(country)) for v in values)
     err.print(f"removed {removed}; the list has {len(store)}", highlight=False)
 
 
@@ -172,7 +210,7 @@ def suppress_import(
     from mapleads.resolve import SuppressionList
 
     store = SuppressionList()
-    result = store.import_file(path, country=country)
+    result = store.import_file(path, country=_country(country))
     skipped = f" ({result.skipped} values skipped: not valid)" if result.skipped else ""
     err.print(f"imported {result.added}{skipped}; the list has {len(store)}", highlight=False)
 

@@ -65,9 +65,9 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def serve(
         host: str = typer.Option("127.0.0.1", help="Address to listen on."),
-        port: int = typer.Option(8000, help="Port to listen on."),
-        web_workers: int = typer.Option(WEB_WORKERS, help="Web server processes."),
-        threads: int = typer.Option(THREADS, help="Request threads per web server process."),
+        port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
+        web_workers: int = typer.Option(WEB_WORKERS, min=1, help="Web server processes."),
+        threads: int = typer.Option(THREADS, min=1, help="Request threads per web server process."),
         pbf: Path | None = typer.Option(None, help="The .pbf file jobs read (MAPLEADS_WEB_PBF_PATH)."),
     ) -> None:
         """Run the web app and a job worker (SQLite + SqliteHuey unless MAPLEADS_DATABASE_URL / _REDIS_URL)."""

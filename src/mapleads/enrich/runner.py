@@ -40,8 +40,9 @@ class Enricher:
         self._recent: OrderedDict[tuple[str, str | None, str | None], SiteResult] = OrderedDict()
 
     async def open(self) -> Enricher:
-        self.session = make_session(self.config)
+        # the store first: if its folder cannot be made, no HTTP session is left open behind the error
         self.store = Store(self.config.cache_dir, self.config.state_max_age_days) if self.config.cache_dir else None
+        self.session = make_session(self.config)
         self.fetcher = Fetcher(self.session, self.config, self.store)
         self.renderer: Renderer | None = None
         if self.config.browser_fallback:

@@ -185,6 +185,8 @@ def write_rows(rows: Iterable[dict[str, Any]], columns: list[str], target: Path,
         os.replace(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
+        if exc.filename not in (None, str(tmp), str(target)):
+            raise  # another file failed while the rows were made (the crawl state): not this output's fault
         raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
     except BaseException:
         tmp.unlink(missing_ok=True)

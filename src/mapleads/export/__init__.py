@@ -5,7 +5,7 @@ xlsxwriter's constant-memory mode, Parquet is written in row groups). Readers re
 exports, so files round-trip without loss.
 """
 
-from mapleads.export.formats import FORMATS, ExportError, format_for, write_leads
+from mapleads.export.formats import FORMATS, ExportError, check_writable, format_for, write_leads
 from mapleads.export.readers import read_leads, read_rows
 
-__all__ = ["FORMATS", "ExportError", "format_for", "read_leads", "read_rows", "write_leads"]
+__all__ = ["FORMATS", "ExportError", "check_writable", "format_for", "read_leads", "read_rows", "write_leads"]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import gc
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import orjson
 
@@ -27,21 +29,45 @@ _PARQUET_BATCH = 20_000
 
 
 def format_for(path: str | os.PathLike[str]) -> str:
-    ext = Path(path).suffix.lower().lstrip(".")
+    """The format a file name's extension names; a directory or a name without one is refused."""
+    p = Path(path)
+    if p.is_dir():
+        raise ExportError(f"{path} is a directory: give a file name, e.g. {p / 'leads.csv'}")
+    ext = p.suffix.lower().lstrip(".")
     ext = _EXTENSIONS.get(ext, ext)
+    if not ext:
+        raise ExportError(f"{path} has no file extension: use one of " + ", ".join(FORMATS))
     if ext not in FORMATS:
         raise ExportError(f"unknown output format '.{ext}' for {path}: use one of " + ", ".join(FORMATS))
     return ext
 
 
+def check_writable(path: str | os.PathLike[str]) -> str:
+    """The format of `path`, once its folder exists and takes a file: checked before long work, not after it."""
+    fmt = format_for(path)
+    target = Path(path)
+    probe = target.with_name(f".{target.name}.partial")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(probe, "wb"):
+            pass
+        probe.unlink()
+    except OSError as exc:
+        raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
+    return fmt
+
+
 def check_fields(fields: list[str] | None) -> list[str]:
-    """The flat columns to write; every name must be a real column."""
-    if not fields:
+    """The flat columns to write, each once; names are case-insensitive and every one must be a real column."""
+    if fields is None:
         return [*ROW_COLUMNS, ATTRIBUTION_COLUMN]
-    unknown = [f for f in fields if f not in ROW_COLUMNS and f != ATTRIBUTION_COLUMN]
+    names = list(dict.fromkeys(f.strip().lower() for f in fields if f.strip()))
+    if not names:
+        raise ExportError("no field names given: list columns like name,phone,website")
+    unknown = [f for f in names if f not in ROW_COLUMNS and f != ATTRIBUTION_COLUMN]
     if unknown:
         raise ExportError(f"unknown field(s) {', '.join(unknown)}; available: {', '.join(ROW_COLUMNS)}")
-    return list(fields)
+    return names
 
 
 def flat_row(lead: Lead, columns: list[str]) -> dict[str, Any]:
@@ -87,6 +113,11 @@ def write_leads(
     try:
         count = _WRITERS[fmt](tracked(), tmp, columns, fields is not None, bom, final_meta)
         os.replace(tmp, target)
+    except OSError as exc:  # a full disk, or a directory in the way: nothing is left behind
+        tmp.unlink(missing_ok=True)
+        if exc.filename not in (None, str(tmp), str(target)):
+            raise  # another file failed while the leads were made (an input, a cache): not this output's fault
+        raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -138,8 +169,33 @@ def _write_xlsx(leads: Iterator[Lead], path: Path, columns: list[str], _: bool, 
         about.write_string(row, 0, key, bold)
         about.write_string(row, 1, "" if value is None else str(value))
     book.set_properties({"comments": str(meta().get("attribution") or "")})
-    book.close()
+    _close_book(book)
     return n
+
+
+def _close_book(book: Any) -> None:
+    """Close an xlsxwriter workbook; a failed write (a full disk) becomes one plain OSError.
+
+    xlsxwriter leaves its half-written ZipFile open, and that object's __del__ fails again when collected; it is
+    collected here, with that second, expected failure kept off stderr.
+    """
+    from xlsxwriter.exceptions import FileCreateError
+
+    failure: OSError | None = None
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _: None
+    try:
+        try:
+            book.close()
+        except FileCreateError as exc:
+            cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
+            failure = OSError(cause.errno, cause.strerror) if cause else OSError(str(exc))
+            del cause  # its traceback holds the ZipFile
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    if failure is not None:
+        raise failure
 
 
 def _json_record(lead: Lead, columns: list[str], flat: bool) -> bytes:
@@ -220,8 +276,3 @@ _WRITERS: dict[str, Callable[[Iterator[Lead], Path, list[str], bool, bool, MetaF
     "geojson": _write_geojson,
     "parquet": _write_parquet,
 }
-
-
-def open_text(path: Path) -> IO[str]:
-    """Open a text file, dropping a UTF-8 BOM if there is one."""
-    return open(path, encoding="utf-8-sig", newline="")

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import os
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from mapleads.export.formats import ATTRIBUTION_COLUMN, ExportError, format_for, open_text
+from mapleads.export.formats import ATTRIBUTION_COLUMN, ExportError, format_for
 from mapleads.lead import Lead
 
 
@@ -21,50 +23,100 @@ def read_rows(path: str | os.PathLike[str]) -> tuple[list[str], Iterator[dict[st
     """
     p = Path(path)
     if not p.is_file():
-        raise ExportError(f"no such file: {p}")
-    fmt = format_for(p)
+        raise ExportError(f"no such file: {p}" if not p.exists() else f"not a file: {p}")
+    fmt = _TEXT_TABLES.get(p.suffix.lower()) or _input_format(p)
     try:
-        return _READERS[fmt](p)
-    except (ValueError, KeyError, OSError, orjson.JSONDecodeError) as exc:
+        header, rows = _READERS[fmt](p)
+    except (*_READ_ERRORS, orjson.JSONDecodeError) as exc:
         raise ExportError(f"cannot read {p} as {fmt}: {exc}") from None
+    return header, _guarded(rows, p, fmt)
+
+
+#: text tables read like CSV (the delimiter is detected), though never written
+_TEXT_TABLES = {".tsv": "csv", ".tab": "csv", ".txt": "csv"}
+#: what a damaged or mislabelled file raises while it is read (zipfile.BadZipFile: an .xlsx that is not one)
+_READ_ERRORS = (ValueError, KeyError, OSError, csv.Error, zipfile.BadZipFile)
+
+
+def _input_format(path: Path) -> str:
+    try:
+        return format_for(path)
+    except ExportError:
+        raise ExportError(f"cannot read {path}: unknown lead file type '{path.suffix}'") from None
+
+
+def _guarded(rows: Iterator[dict[str, Any]], path: Path, fmt: str) -> Iterator[dict[str, Any]]:
+    """The rows, with a fault found further into the file (a stray quote, a bad byte) as one clear error."""
+    try:
+        yield from rows
+    except _READ_ERRORS as exc:
+        raise ExportError(f"cannot read {path} as {fmt}: {exc}") from None
 
 
 def read_leads(path: str | os.PathLike[str]) -> Iterator[Lead]:
     """`Lead`s from any file that `write_leads` wrote (and from users' files with the usual column names)."""
     _, rows = read_rows(path)
-    for row in rows:
+    for number, row in enumerate(rows, start=1):
         row.pop(ATTRIBUTION_COLUMN, None)
-        if isinstance(row.get("address"), dict):
-            yield Lead.from_dict(row)
-        else:
-            yield Lead.from_row(row)
+        try:
+            yield Lead.from_dict(row) if isinstance(row.get("address"), dict) else Lead.from_row(row)
+        except (ValueError, TypeError, KeyError, AttributeError, orjson.JSONDecodeError) as exc:
+            raise ExportError(f"cannot read {path}: lead {number} is damaged ({exc})") from None
 
 
 def _csv(path: Path) -> tuple[list[str], Iterator[dict[str, Any]]]:
-    with open_text(path) as fh:
-        sample = fh.read(64 * 1024)
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    with open_text(path) as fh:
-        header = next(csv.reader(fh, dialect), [])
+    encoding = text_encoding(path)
+    with open(path, encoding=encoding, newline="") as fh:
+        first = fh.readline()
+    delimiter = _delimiter(first)
+    with open(path, encoding=encoding, newline="") as fh:
+        header = next(csv.reader(fh, delimiter=delimiter), [])
 
     def rows() -> Iterator[dict[str, Any]]:
-        with open_text(path) as fh:
-            reader = csv.DictReader(fh, dialect=dialect)
-            yield from reader
+        with open(path, encoding=encoding, newline="") as fh:
+            yield from csv.DictReader(fh, delimiter=delimiter)
 
     return header, rows()
+
+
+def text_encoding(path: Path) -> str:
+    """UTF-8 (with or without a BOM), UTF-16 with a BOM (Excel's "Unicode text"), else Windows-1252 / Latin-1.
+
+    The whole file is test-decoded, in blocks: a byte that is not UTF-8 may come late in a long file.
+    """
+    with open(path, "rb") as fh:
+        if fh.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            return "utf-16"
+    for encoding in ("utf-8-sig", "cp1252"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with open(path, "rb") as fh:
+                while block := fh.read(1 << 20):
+                    decoder.decode(block)
+            decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    return "latin-1"  # decodes any byte
+
+
+def _delimiter(header_line: str) -> str:
+    """The delimiter that splits the header line into the most columns (Excel writes ';' in much of Europe)."""
+    counts = {d: len(next(csv.reader([header_line], delimiter=d), [])) for d in ",;\t|"}
+    return max(counts, key=lambda d: counts[d])  # ties keep the first: ","
 
 
 def _xlsx(path: Path) -> tuple[list[str], Iterator[dict[str, Any]]]:
     import openpyxl
 
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    sheet = book.worksheets[0]
-    it = sheet.iter_rows(values_only=True)
-    header = [str(h) if h is not None else "" for h in next(it, ())]
+    it: Iterator[tuple[Any, ...]] = iter(())
+    header: list[str] = []
+    for sheet in book.worksheets:  # the first sheet with a header row: a blank cover sheet is skipped
+        it = sheet.iter_rows(values_only=True)
+        header = [str(h) if h is not None else "" for h in next(it, ())]
+        if any(h.strip() for h in header):
+            break
 
     def rows() -> Iterator[dict[str, Any]]:
         try:

@@ -59,15 +59,18 @@ def region_by_name(name: str) -> LocalRegion:
         if regions
         else None
     )
+    fetch = (  # local/ regions come from the user's own files, not from the download site
+        "run 'mapleads index build FILE.osm.pbf' for your own file"
+        if name.startswith("local/")
+        else f"run 'mapleads data download {name}' first"
+    )
     if as_catalog is None:
-        raise RegionError(f"region '{name}' is not on this machine; run 'mapleads data download {name}' first")
+        raise RegionError(f"region '{name}' is not on this machine; {fetch}")
     try:
         found = as_catalog.find(name)
     except RegionError as exc:
         if "ambiguous" in str(exc):
             raise
         local = ", ".join(r.path for r in regions)
-        raise RegionError(
-            f"region '{name}' is not on this machine (local: {local}); run 'mapleads data download {name}' first"
-        ) from None
+        raise RegionError(f"region '{name}' is not on this machine (local: {local}); {fetch}") from None
     return next(r for r in regions if r.path == found.path)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from mapleads.areas import Area, area_from_bbox, area_from_polygon_file, area_from_radius
+from mapleads.areas import Area, area_from_bbox, area_from_polygon_file, area_from_radius, check_area_options
 from mapleads.errors import AreaError, MapleadsError
 from mapleads.index.locate import region_for
 from mapleads.index.places import knows_place
@@ -81,6 +81,7 @@ def auto_source(
     area: Area | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """(source name, options) for extract(source="auto"): "index" when one covers the query, else "pbf"."""
+    check_area_options(place=place, bbox=bbox, near=near, radius=radius, polygon=polygon)
     if area is None and not place:
         if bbox:
             area = area_from_bbox(bbox)
@@ -102,5 +103,7 @@ def _with_region_file(options: dict[str, Any]) -> dict[str, Any]:
     try:
         region = region_for(given)
     except MapleadsError:
-        return options
+        if Path(str(given)).suffix:  # a file name ("x.osm.pbf"): the pbf source says it is missing
+            return options
+        raise  # a region name: say which regions there are and how to get this one
     return {**options, "path": region.pbf}

@@ -13,7 +13,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from mapleads.sources.pbf.places import Place, PlaceCatalog
-from mapleads.taxonomy.model import fold
 
 AREAS_SCHEMA = pa.schema(
     [
@@ -62,8 +61,5 @@ def catalog_from(path: Path, data_box: list[float] | None) -> PlaceCatalog:
 
 
 def knows_place(catalog: PlaceCatalog, text: str) -> bool:
-    """Whether a name (or ref like "relation/123") means a place of this catalog, ambiguous or not."""
-    wanted = text.strip()
-    return any(fold(name) == fold(wanted) for p in catalog.places for name in (p.name, *p.names)) or any(
-        p.ref == wanted for p in catalog.places
-    )
+    """Whether a name, "name, parent" (or ref like "relation/123") means a place of this catalog, ambiguous or not."""
+    return catalog.knows(text)

@@ -83,6 +83,10 @@ def update_index(
     download: bool = True,
     changes_path: Path | None = None,
 ) -> UpdateReport:
+    if changes_path is not None:  # before the index is replaced: afterwards its changes could not be listed again
+        from mapleads.export import check_writable
+
+        check_writable(changes_path)
     region = region_for(target)
     old_records: dict[str, str] = {}
     old_snapshot, note = None, None

@@ -118,6 +118,9 @@ def pbf_snapshot_date(pbf: Path) -> str | None:
     """The data's own date: the replication timestamp Geofabrik writes into the .pbf header (YYYY-MM-DD)."""
     import osmium
 
+    from mapleads.sources.pbf.reader import check_pbf
+
+    check_pbf(pbf)  # a missing, empty, XML or compressed file is named as such, with what to do
     try:
         reader = osmium.io.Reader(osmium.io.File(str(pbf), "pbf"), osmium.osm.osm_entity_bits.NOTHING)
         try:

@@ -8,6 +8,7 @@ from the file name and row number, and their phone numbers stay raw until normal
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,8 @@ def _fold(header: str) -> str:
 def read_any_leads(path: str | os.PathLike[str]) -> Iterator[Lead]:
     """Leads from one of our exports, or from a user's lead list (mapped by `ALIASES`)."""
     header, rows = read_rows(path)
+    if not any(h.strip() for h in header):
+        raise InputError(f"{path} is empty: expected a header row (Name, Phone, Website, ...) and a row per lead")
     if set(header) >= _OWN_COLUMNS:
         yield from read_leads(path)
         return
@@ -90,7 +93,7 @@ def _user_lead(row: dict[str, Any], columns: dict[str, str | None], stem: str, n
         name=name,
         source="file",
         source_id=f"{stem}#{number}",
-        lat=_coordinate(get("lat"), stem, number),
+        lat=_coordinate(get("lat"), stem, number, limit=90.0),
         lon=_coordinate(get("lon"), stem, number),
         category=get("category"),
         address=address,
@@ -104,10 +107,21 @@ def _user_lead(row: dict[str, Any], columns: dict[str, str | None], stem: str, n
     return lead
 
 
-def _coordinate(value: str | None, stem: str, number: int) -> float | None:
-    if value is None:
+#: what spreadsheets put in an empty coordinate cell
+_MISSING = {"", "-", "na", "n/a", "none", "null", "nan"}
+#: "60.17", "'60.17" (Excel's text marker), "60,17", "60.17° N", "24.94 E", "-24.94"
+_COORDINATE = re.compile(r"'?\s*([+-]?\d+(?:[.,]\d+)?(?:e[+-]?\d+)?)\s*°?\s*([NSEW])?", re.IGNORECASE)
+
+
+def _coordinate(value: str | None, stem: str, number: int, limit: float = 180.0) -> float | None:
+    if value is None or value.strip().casefold() in _MISSING:
         return None
-    try:
-        return float(value.replace(",", "."))
-    except ValueError:
-        raise InputError(f"{stem} row {number}: not a coordinate: {value!r}") from None
+    m = _COORDINATE.fullmatch(value.strip())
+    if not m:
+        raise InputError(f"{stem} row {number}: not a coordinate: {value!r}")
+    degrees = float(m.group(1).replace(",", "."))
+    if m.group(2) and m.group(2).upper() in "SW":
+        degrees = -abs(degrees)
+    if not -limit <= degrees <= limit:
+        raise InputError(f"{stem} row {number}: coordinate {value!r} is out of range (-{limit:g}..{limit:g})")
+    return degrees

@@ -179,11 +179,21 @@ class SuppressionList:
     def export(self, path: str | os.PathLike[str]) -> int:
         """Write the list as CSV of hashes (no contact data); importable where the same key is set."""
         entries = self.entries()
-        with open(path, "w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(EXPORT_COLUMNS)
-            for e in entries:
-                writer.writerow((e.kind, e.digest, self.key_id, e.added_at, e.note or ""))
+        target = Path(path)
+        if target.is_dir() or target.suffix.lower() != ".csv":
+            raise InputError(f"the suppression list is exported as CSV: name the file like list.csv, not {target}")
+        tmp = target.with_name(f".{target.name}.partial")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(tmp, "w", newline="", encoding="utf-8") as fh:
+                writer = csv.writer(fh)
+                writer.writerow(EXPORT_COLUMNS)
+                for e in entries:
+                    writer.writerow((e.kind, e.digest, self.key_id, e.added_at, e.note or ""))
+            os.replace(tmp, target)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise InputError(f"cannot write {target}: {exc.strerror or exc}") from None
         return len(entries)
 
     def import_file(self, path: str | os.PathLike[str], *, country: str | None = None) -> ImportResult:
@@ -192,10 +202,12 @@ class SuppressionList:
         Values that are not valid (a phone number that is no number) are skipped and counted."""
         p = Path(path)
         if not p.is_file():
-            raise InputError(f"no such file: {p}")
+            raise InputError(f"no such file: {p}" if not p.exists() else f"not a file: {p}")
         result = ImportResult()
         if p.suffix.lower() == ".txt":
-            for line in p.read_text(encoding="utf-8-sig").splitlines():
+            from mapleads.export.readers import text_encoding
+
+            for line in p.read_text(encoding=text_encoding(p)).splitlines():
                 if line.strip() and not line.strip().startswith("#"):
                     result.take(lambda v=line.strip(): self.add(v, country=country))  # type: ignore[misc]
             return result

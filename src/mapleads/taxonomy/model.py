@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -112,7 +113,7 @@ class Taxonomy:
         `UnknownCategoryError` with "did you mean" suggestions.
         """
         items = [words] if isinstance(words, str) else list(words)
-        phrases = [p.strip() for item in items for p in item.split(",") if p.strip()]
+        phrases = [p.strip() for item in items for p in re.split(r"[,;]", item) if p.strip()]
         if not phrases or any(fold(p) == ALL for p in phrases):
             return None
         keys: list[str] = []
@@ -131,7 +132,10 @@ class Taxonomy:
         return None
 
     def suggest(self, phrase: str, limit: int = 5) -> list[str]:
-        matches = process.extract(fold(phrase), list(self._words), scorer=fuzz.WRatio, limit=limit * 4)
+        folded = fold(phrase)
+        matches = process.extract(folded, list(self._words), scorer=fuzz.WRatio, limit=limit * 4)
+        # WRatio rates a short word inside the phrase ("it" in "dentsit") as a full match: rank by whole-word likeness
+        matches.sort(key=lambda m: -(m[1] + fuzz.ratio(folded, m[0])) / 2)
         out: list[str] = []
         for word, score, _ in matches:
             label = self.categories[self._words[word]].key.replace("_", " ")
@@ -153,15 +157,17 @@ def _matches(tags: Mapping[str, str], key: str, value: str) -> bool:
     return value == "*" or value in (v.strip() for v in have.split(";"))
 
 
+#: plural endings (English; German, Finnish) tried, in this order, when the word itself is unknown, with the
+#: shortest stem each may leave ("pubs" -> "pub", but "barn" stays unknown rather than becoming "bar")
+PLURAL_ENDINGS = (("es", 2), ("s", 2), ("n", 4), ("en", 4), ("e", 4), ("t", 4))
+
+
 def _word_forms(word: str) -> list[str]:
-    """The word and its likely singulars, so "dentists", "cafes" and "pharmacies" match too."""
+    """The word and its likely singulars: "dentists", "pharmacies", "Apotheken", "Zahnärzte", "kahvilat"."""
     forms = [word]
     if word.endswith("ies") and len(word) > 4:
         forms.append(word[:-3] + "y")
-    if word.endswith("es") and len(word) > 3:
-        forms.append(word[:-2])
-    if word.endswith("s") and len(word) > 2:
-        forms.append(word[:-1])
+    forms += [word[: -len(end)] for end, stem in PLURAL_ENDINGS if word.endswith(end) and len(word) >= len(end) + stem]
     return forms
 
 

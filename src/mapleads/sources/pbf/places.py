@@ -392,7 +392,7 @@ class PlaceCatalog:
     def resolve(self, text: str) -> Area:
         wanted = text.strip()
         by_ref = [p for p in self.places if p.ref == wanted]
-        matches = by_ref or _dedupe(self._by_name.get(fold(wanted), []))
+        matches = by_ref or _dedupe(self._by_name.get(fold(wanted), [])) or self._within_parents(wanted)
         if not matches:
             choices = process.extract(fold(wanted), list(self._by_name), scorer=fuzz.WRatio, limit=5)
             near = [self._by_name[c][0].name for c, score, _ in choices if score >= 70]
@@ -412,6 +412,31 @@ class PlaceCatalog:
         if geometry is None or geometry.is_empty:
             raise AreaError(f"{place.describe()} has no usable area in this file; use --bbox or --near/--radius")
         return Area(name=place.name, geometry=geometry, kind="place", notes=list(place.notes))
+
+    def _within_parents(self, text: str) -> list[Place]:
+        """ "Kamppi, Helsinki" (as Nominatim is asked): the places named Kamppi that lie inside a Helsinki."""
+        name, *parents = [part.strip() for part in text.split(",")]
+        if not parents or not name:
+            return []
+        matches = _dedupe(self._by_name.get(fold(name), []))
+        for parent in filter(None, parents):
+            shapes = [g for p in self._by_name.get(fold(parent), []) if (g := p.geometry) is not None]
+            matches = [m for m in matches if (g := m.geometry) is not None and any(_within_area(g, o) for o in shapes)]
+        return matches
+
+    def knows(self, text: str) -> bool:
+        """Whether a name, "name, parent" or ref means a place of this catalog, ambiguous or not."""
+        wanted = text.strip()
+        return bool(
+            self._by_name.get(fold(wanted)) or any(p.ref == wanted for p in self.places) or self._within_parents(wanted)
+        )
+
+
+def _within_area(inner: BaseGeometry, outer: BaseGeometry) -> bool:
+    """Inside by its representative point: a district's boundary may stick out of its city's by a few metres."""
+    if outer.geom_type not in ("Polygon", "MultiPolygon"):
+        return False
+    return bool(outer.contains(inner.representative_point()))
 
 
 def _dedupe(matches: list[Place]) -> list[Place]:

@@ -33,8 +33,26 @@ def check_pbf(path: str | os.PathLike[str]) -> Path:
     if len(head) < 8:
         raise InputError(f"{p} is empty or truncated: not an OSM .pbf file")
     if not head.startswith(PBF_MAGIC) or b"OSMHeader" not in head:
-        raise InputError(f"{p} is not an OSM .pbf file (expected the OSMHeader block at its start)")
+        raise InputError(f"{p} is not an OSM .pbf file ({_what_it_is(head, p)})")
     return p
+
+
+#: the start of files people pass for a .pbf, and what to do about each
+_OTHER_FORMATS = (
+    ((b"<?xml", b"<osm"), "it is OSM XML: convert it with 'osmium cat {p} -o {p.stem}.osm.pbf'"),
+    ((b"\x1f\x8b",), "it is gzip-compressed: unpack it first"),
+    ((b"BZh",), "it is bzip2-compressed: unpack it first"),
+    ((b"\xffo5m2", b"\xff\xe0\x04o5m2"), "it is .o5m: convert it with 'osmium cat {p} -o {p.stem}.osm.pbf'"),
+    ((b"PK\x03\x04",), "it is a zip archive: unpack it first"),
+)
+
+
+def _what_it_is(head: bytes, p: Path) -> str:
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    for magics, advice in _OTHER_FORMATS:
+        if start.startswith(magics):
+            return advice.format(p=p)
+    return "expected the OSMHeader block at its start"
 
 
 def corrupt(path: Path, exc: BaseException) -> InputError:
