@@ -26,8 +26,23 @@ app = typer.Typer(
 err = Console(stderr=True)
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"mapleads {version('mapleads')}")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            typer.echo("mapleads (not installed)")
+        raise typer.Exit(0)
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    show_version: bool = typer.Option(
+        False, "--version", callback=_show_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
     """MapLeadExtractor: business leads from map data."""
 
 
