@@ -1,16 +1,14 @@
 """`index build`: one streaming pass of the .pbf source over an extract, written as an index folder.
 
 The leads come from the .pbf source itself (no second OSM parser), so an index answers exactly what a direct
-extraction answers. The named areas are read by the source's place reader in a second process, overlapping
-with the lead pass on a 2-core machine.
+extraction answers; the named areas come from the same scan (its place objects, built by the place reader's
+rules), so the file is read once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,8 +21,8 @@ from mapleads.index.locate import region_for
 from mapleads.index.store import source_fingerprint, staging_folder
 from mapleads.index.writer import LeadColumns, write_index
 from mapleads.regions.store import BOUNDARY_FILE, LocalRegion
-from mapleads.sources.base import Progress, Query, get_source
-from mapleads.sources.pbf.places import Place, read_places
+from mapleads.sources.base import Progress
+from mapleads.sources.pbf import PbfSource
 
 
 @dataclass(slots=True)
@@ -43,12 +41,8 @@ def build_index(target: str | Path | LocalRegion, progress: Progress | None = No
     pbf = region.pbf
     if not pbf.exists():
         raise InputError(f"the extract of {region.path} ({pbf}) is missing; download it again")
-    # spawn, not fork: forking a process that runs threads (progress bar, osmium readers) can deadlock
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        places: Future[tuple[list[Place], Any]] = pool.submit(read_places, pbf)
-        source = get_source("pbf", path=pbf)
-        columns = LeadColumns().extend(source.leads(Query(), progress))
-        named_areas, data_box = places.result()
+    leads, named_areas, data_box = PbfSource(pbf).leads_and_places(progress)
+    columns = LeadColumns().extend(leads)
     if region.snapshot_date is None:
         region.snapshot_date = columns.snapshot_date or _file_date(pbf)
     meta = {

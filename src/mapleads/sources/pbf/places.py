@@ -33,6 +33,7 @@ from shapely.geometry.base import BaseGeometry
 from mapleads.areas import Area, area_from_radius
 from mapleads.errors import AreaError
 from mapleads.settings import get_settings
+from mapleads.sources.pbf.place_objects import PlaceObjects, RawPlace
 from mapleads.sources.pbf.reader import READ_ERRORS, corrupt
 from mapleads.sources.pbf.scan import only_for
 from mapleads.taxonomy.model import fold
@@ -45,7 +46,6 @@ PLACE_RADIUS_M = {
     "square": 100, "plot": 100, "island": 1000, "islet": 200,
 }  # fmt: skip
 EDGE_TOLERANCE_DEG = 0.0005  # ~50 m: how close to the data's edge a cut boundary must end
-LABEL_ROLES = frozenset({"label", "admin_centre"})
 
 
 @dataclass(slots=True)
@@ -69,15 +69,6 @@ class Place:
     def describe(self) -> str:
         detail = f"admin_level {self.admin_level}" if self.admin_level else f"place={self.place}"
         return f'"{self.name}" [{self.ref}, {detail}]'
-
-
-@dataclass(slots=True)
-class _Raw:
-    ref: str
-    tags: dict[str, str]
-    members: list[tuple[int, str]] = field(default_factory=list)
-    label_nodes: list[int] = field(default_factory=list)
-    point: tuple[float, float] | None = None
 
 
 class _Markers:
@@ -124,45 +115,58 @@ def _names(tags: dict[str, str]) -> tuple[str, ...]:
 
 def read_places(path: Path) -> tuple[list[Place], tuple[float, float, float, float] | None]:
     """All named places of a file and the data's bounding box (W, S, E, N), from two streaming passes."""
-    relations: list[_Raw] = []
-    nodes: dict[int, _Raw] = {}
-    way_places: list[_Raw] = []
+    objects = PlaceObjects()
     try:
-        with osmium.io.Reader(str(path), osmium.osm.NOTHING) as reader:
-            hbox = reader.header().box()
-        data_box: tuple[float, float, float, float] | None = None
-        if hbox.valid():
-            data_box = (hbox.bottom_left.lon, hbox.bottom_left.lat, hbox.top_right.lon, hbox.top_right.lat)
         for obj in osmium.FileProcessor(str(path)).with_filter(KeyFilter("place", "boundary")):
-            tags = obj.tags
-            if "name" not in tags:
+            if "name" not in obj.tags:
                 continue
+            tags = dict(obj.tags)
             if isinstance(obj, osmium.osm.Node):
-                if "place" in tags and obj.location.valid():
-                    raw = _Raw(f"node/{obj.id}", dict(tags), point=(obj.location.lon, obj.location.lat))
-                    nodes[obj.id] = raw
+                if obj.location.valid():
+                    objects.add_node(obj.id, tags, obj.location.lon, obj.location.lat)
             elif isinstance(obj, osmium.osm.Way):
-                if ("place" in tags or tags.get("boundary") == "administrative") and obj.is_closed():
-                    way_places.append(_Raw(f"way/{obj.id}", dict(tags), members=[(obj.id, "outer")]))
-            elif isinstance(obj, osmium.osm.Relation) and (tags.get("boundary") == "administrative" or "place" in tags):
-                members = [(m.ref, m.role) for m in obj.members if m.type == "w"]
-                labels = [m.ref for m in obj.members if m.type == "n" and m.role in LABEL_ROLES]
-                relations.append(_Raw(f"relation/{obj.id}", dict(tags), members, labels))
-        if data_box is None and (relations or way_places):
-            data_box = _node_extent(path)
-        wanted = {ref for r in relations + way_places for ref, _ in r.members}
-        label_ids = {n for r in relations for n in r.label_nodes if n not in nodes}
-        ways, label_points = _way_lines(path, wanted, label_ids)
+                if objects.is_way_place(tags, obj.is_closed()):
+                    objects.add_way(obj.id, tags)
+            elif isinstance(obj, osmium.osm.Relation):
+                objects.add_relation(obj.id, tags, ((m.type, m.ref, m.role) for m in obj.members))
+        data_box = data_extent(path) if objects.has_areas() else header_box(path)
+        ways, label_points = _way_lines(path, objects.way_ids(), objects.label_ids())
     except READ_ERRORS as exc:
         raise corrupt(path, exc) from None
-    for nid, raw in nodes.items():
-        label_points[nid] = raw.point  # type: ignore[assignment]
-    markers = _Markers([(fold(r.tags["name"]), r.point) for r in nodes.values() if r.point is not None])
-    places = [_build(raw, ways, label_points, markers, data_box) for raw in relations + way_places]
-    used_nodes = {n for r in relations for n in r.label_nodes}
-    for nid, raw in nodes.items():
+    return build_places(objects, ways, label_points, data_box), data_box
+
+
+def header_box(path: Path) -> tuple[float, float, float, float] | None:
+    """The bounding box the file's header declares (W, S, E, N), if any."""
+    with osmium.io.Reader(str(path), osmium.osm.NOTHING) as reader:
+        hbox = reader.header().box()
+    if not hbox.valid():
+        return None
+    return (hbox.bottom_left.lon, hbox.bottom_left.lat, hbox.top_right.lon, hbox.top_right.lat)
+
+
+def data_extent(path: Path) -> tuple[float, float, float, float] | None:
+    """The data's bounding box: the header's, else one pass over every node (files without one are rare)."""
+    return header_box(path) or _node_extent(path)
+
+
+def build_places(
+    objects: PlaceObjects,
+    ways: dict[int, BaseGeometry],
+    label_points: dict[int, tuple[float, float]],
+    data_box: tuple[float, float, float, float] | None,
+) -> list[Place]:
+    """The places of a file from its raw place objects, the lines of their ways and their label points."""
+    points = dict(label_points)
+    for nid, raw in objects.nodes.items():
+        points[nid] = raw.point  # type: ignore[assignment]
+    nodes = objects.nodes.values()
+    markers = _Markers([(fold(r.tags["name"]), r.point) for r in nodes if r.point is not None])
+    places = [_build(raw, ways, points, markers, data_box) for raw in objects.relations + objects.ways]
+    used_nodes = {n for r in objects.relations for n in r.label_nodes}
+    for nid, raw in objects.nodes.items():
         places.append(_point_place(raw, nid in used_nodes))
-    return places, data_box
+    return places
 
 
 def _node_extent(path: Path) -> tuple[float, float, float, float] | None:
@@ -203,7 +207,7 @@ def _way_lines(
     return ways, points
 
 
-def _point_place(raw: _Raw, is_label: bool) -> Place:
+def _point_place(raw: RawPlace, is_label: bool) -> Place:
     tags = raw.tags
     kind = tags.get("place", "")
     place = Place(tags["name"], raw.ref, "place", _names(tags), place=kind, label=raw.point)
@@ -222,7 +226,7 @@ def _point_place(raw: _Raw, is_label: bool) -> Place:
 
 
 def _build(
-    raw: _Raw,
+    raw: RawPlace,
     ways: dict[int, BaseGeometry],
     points: dict[int, tuple[float, float]],
     markers: _Markers,
@@ -293,7 +297,7 @@ def _build(
 
 def _build_way(
     place: Place,
-    raw: _Raw,
+    raw: RawPlace,
     ways: dict[int, BaseGeometry],
     foreign: _Foreign,
     data_box: tuple[float, float, float, float] | None,

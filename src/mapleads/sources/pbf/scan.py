@@ -23,6 +23,7 @@ from osmium.filter import GeoInterfaceFilter, IdFilter, KeyFilter
 
 from mapleads.settings import get_settings
 from mapleads.sources.base import Progress
+from mapleads.sources.pbf.place_objects import PlaceObjects
 from mapleads.sources.pbf.reader import READ_ERRORS, ReadPosition, corrupt
 from mapleads.taxonomy import BUSINESS_KEYS, Taxonomy
 
@@ -64,8 +65,10 @@ class ScanResult:
     address_areas: list[AddressCarrier] = field(default_factory=list)
     countries: Counter[str] = field(default_factory=Counter)
     latest: str | None = None
-    #: way id -> WKB linestring, for relation members (filled by the second pass)
+    #: way id -> WKB linestring, for relation members (filled by the second pass) and way places
     member_ways: dict[int, bytes] = field(default_factory=dict)
+    #: node id -> (lon, lat) of the place labels asked for, from the location index
+    label_points: dict[int, tuple[float, float]] = field(default_factory=dict)
 
 
 def address_tuple(tags: Mapping[str, str]) -> AddressTuple:
@@ -108,12 +111,14 @@ def scan(
     bbox: tuple[float, float, float, float] | None = None,
     progress: Progress | None = None,
     dated: bool = True,
+    places: PlaceObjects | None = None,
 ) -> ScanResult:
     """One pass over the file (plus a ways-only pass when multipolygon candidates need their members).
 
     `categories` (our keys) and `bbox` (W, S, E, N) narrow the candidates early; address carriers are kept
     whatever the category, since any business may need its neighbour's address. `dated` asks for the newest
-    timestamp of the objects read as the snapshot date (needless when the file's header states one).
+    timestamp of the objects read as the snapshot date (needless when the file's header states one). `places`,
+    when given, collects the file's place objects in the same pass (their lines and labels land in the result).
     """
     wanted = set(categories) if categories is not None else None
     result = ScanResult()
@@ -130,7 +135,7 @@ def scan(
     fp = (
         osmium.FileProcessor(str(path))
         .with_locations(storage)
-        .with_filter(KeyFilter(*BUSINESS_KEYS, "addr:housenumber"))
+        .with_filter(KeyFilter(*BUSINESS_KEYS, "addr:housenumber", *(("place", "boundary") if places else ())))
         # (business or address) and (name or address) = a named business or an address carrier: unnamed
         # benches, bins and parking never reach Python
         .with_filter(KeyFilter("name", "addr:housenumber"))
@@ -150,6 +155,8 @@ def scan(
                 feature = obj.__geo_interface__  # type: ignore[attr-defined]  # added by GeoInterfaceFilter
                 tags = feature["properties"]
                 lon, lat = feature["geometry"]["coordinates"]
+                if places is not None and "place" in tags:
+                    places.add_node(obj.id, tags, lon, lat)
                 if not (mw <= lon <= me and ms <= lat <= mn):
                     continue
                 has_address = "addr:housenumber" in tags
@@ -165,6 +172,10 @@ def scan(
                 named = "name" in otags
                 if not (has_address or named):
                     continue
+                if places is not None and places.is_way_place(otags, obj.is_closed()):  # type: ignore[arg-type]
+                    places.add_way(obj.id, otags)  # type: ignore[arg-type]
+                    if (line := _way_wkb(factory, obj)) is not None:
+                        result.member_ways[obj.id] = line
                 tags = dict(otags)
                 way_cats = classify(tags) if named else None
                 if way_cats is not None and wanted is not None and wanted.isdisjoint(way_cats):
@@ -180,6 +191,8 @@ def scan(
                     result.candidates.append(Candidate(WAY, obj.id, tags, way_cats, wkb=wkb))
             elif isinstance(obj, osmium.osm.Relation):
                 otags = obj.tags
+                if places is not None and "name" in otags:
+                    places.add_relation(obj.id, otags, ((m.type, m.ref, m.role) for m in obj.members))  # type: ignore[arg-type]
                 if otags.get("type") not in AREA_RELATION_TYPES:
                     continue
                 tags = dict(otags)
@@ -201,10 +214,27 @@ def scan(
     except READ_ERRORS as exc:
         raise corrupt(path, exc) from None
     position.finish()
+    if places is not None:
+        relation_ways.update(places.way_ids() - result.member_ways.keys())
+        result.label_points = _points_of(places.label_ids(), fp.node_location_storage)
     if relation_ways:
-        result.member_ways = _member_ways(path, relation_ways, fp.node_location_storage)
+        result.member_ways.update(_member_ways(path, relation_ways, fp.node_location_storage))
     result.latest = latest.date().isoformat() if latest is not None else None
     return result
+
+
+def _points_of(node_ids: set[int], locations: object) -> dict[int, tuple[float, float]]:
+    """(lon, lat) of these nodes from the pass's location index (the ones it has)."""
+    get = locations.get  # type: ignore[attr-defined]
+    found = {}
+    for node_id in node_ids:
+        try:
+            loc = get(node_id)
+        except (KeyError, *READ_ERRORS):
+            continue
+        if loc.valid():
+            found[node_id] = (loc.lon, loc.lat)
+    return found
 
 
 def _member_ways(path: Path, way_ids: set[int], locations: object) -> dict[int, bytes]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -14,7 +15,11 @@ from mapleads.settings import get_settings
 from mapleads.sources.base import Progress, Query
 from mapleads.sources.osm_tags import SOURCE, lead_from_tags
 from mapleads.sources.pbf import addresses, geometry
+from mapleads.sources.pbf.place_objects import PlaceObjects
 from mapleads.sources.pbf.reader import check_pbf, header_timestamp
+
+if TYPE_CHECKING:
+    from mapleads.sources.pbf.places import Place
 from mapleads.sources.pbf.scan import (
     KINDS,
     NODE,
@@ -42,6 +47,28 @@ class PbfSource:
         from mapleads.sources.pbf.places import PlaceCatalog
 
         return PlaceCatalog.for_file(self.path).resolve(name)
+
+    def leads_and_places(
+        self, progress: Progress | None = None
+    ) -> tuple[Iterator[Lead], list[Place], tuple[float, float, float, float] | None]:
+        """Every lead, and the file's named places with its data box, from one scan (what an index holds)."""
+        import shapely
+
+        from mapleads.sources.pbf.places import build_places, data_extent, header_box
+
+        stated = header_timestamp(self.path)
+        objects = PlaceObjects()
+        with paused_gc():
+            result = scan(self.path, get_taxonomy(), None, None, progress, dated=stated is None, places=objects)
+            lines = {w: shapely.from_wkb(result.member_ways[w]) for w in objects.way_ids() if w in result.member_ways}
+            data_box = data_extent(self.path) if objects.has_areas() else header_box(self.path)
+            places = build_places(objects, lines, result.label_points, data_box)
+
+        def leads() -> Iterator[Lead]:
+            with paused_gc():
+                yield from build_leads(result, None, stated or result.latest)
+
+        return leads(), places, data_box
 
     def leads(self, query: Query, progress: Progress | None = None) -> Iterator[Lead]:
         taxonomy = get_taxonomy()

@@ -1,0 +1,32 @@
+"""The lead scan collects the same places as the place reader's own passes (an index build reads the file once)."""
+
+from __future__ import annotations
+
+import shapely
+
+from mapleads.sources.base import Query
+from mapleads.sources.pbf import PbfSource
+from mapleads.sources.pbf.places import Place, read_places
+from tests.conftest import DEMO_PBF
+
+
+def _same(a: Place, b: Place) -> bool:
+    shapes_equal = (a.wkb is None and b.wkb is None) or (
+        a.wkb is not None and b.wkb is not None and shapely.equals(shapely.from_wkb(a.wkb), shapely.from_wkb(b.wkb))
+    )
+    fields = ("name", "ref", "kind", "names", "admin_level", "place", "label", "complete", "notes", "error")
+    return shapes_equal and all(getattr(a, f) == getattr(b, f) for f in fields)
+
+
+def test_it_finds_every_place_the_place_reader_finds() -> None:
+    read, read_box = read_places(DEMO_PBF)
+    _, scanned, scanned_box = PbfSource(DEMO_PBF).leads_and_places()
+    assert scanned_box == read_box
+    assert [p.ref for p in scanned] == [p.ref for p in read]
+    assert all(_same(a, b) for a, b in zip(scanned, read, strict=True))
+    assert any(p.name == "Kamppi" and p.wkb for p in scanned)  # a real district with an area
+
+
+def test_its_leads_are_the_plain_extractions() -> None:
+    leads, _, _ = PbfSource(DEMO_PBF).leads_and_places()
+    assert [lead.to_dict() for lead in leads] == [lead.to_dict() for lead in PbfSource(DEMO_PBF).leads(Query())]
