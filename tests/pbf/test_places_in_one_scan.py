@@ -20,7 +20,8 @@ def _same(a: Place, b: Place) -> bool:
 
 def test_it_finds_every_place_the_place_reader_finds() -> None:
     read, read_box = read_places(DEMO_PBF)
-    _, scanned, scanned_box = PbfSource(DEMO_PBF).leads_and_places()
+    _, future, scanned_box = PbfSource(DEMO_PBF).leads_and_places()
+    scanned = future.result()
     assert scanned_box == read_box
     assert [p.ref for p in scanned] == [p.ref for p in read]
     assert all(_same(a, b) for a, b in zip(scanned, read, strict=True))

@@ -20,6 +20,7 @@ from mapleads.errors import InputError
 from mapleads.index.locate import region_for
 from mapleads.index.store import source_fingerprint, staging_folder
 from mapleads.index.writer import LeadColumns, write_index
+from mapleads.memory import paused_gc
 from mapleads.regions.store import BOUNDARY_FILE, LocalRegion
 from mapleads.sources.base import Progress
 from mapleads.sources.pbf import PbfSource
@@ -41,8 +42,11 @@ def build_index(target: str | Path | LocalRegion, progress: Progress | None = No
     pbf = region.pbf
     if not pbf.exists():
         raise InputError(f"the extract of {region.path} ({pbf}) is missing; download it again")
-    leads, named_areas, data_box = PbfSource(pbf).leads_and_places(progress)
-    columns = LeadColumns().extend(leads)
+    with paused_gc():  # a million leads' columns: nothing cyclic, and every collection would walk them all
+        leads, places, data_box = PbfSource(pbf).leads_and_places(progress)
+        columns = LeadColumns().extend(leads)
+        table = columns.table()
+        named_areas = places.result()
     if region.snapshot_date is None:
         region.snapshot_date = columns.snapshot_date or _file_date(pbf)
     meta = {
@@ -53,7 +57,7 @@ def build_index(target: str | Path | LocalRegion, progress: Progress | None = No
         "snapshot_date": region.snapshot_date,
     }
     with staging_folder(region.index_dir) as tmp:
-        manifest = write_index(tmp, columns, named_areas, data_box, _coverage(region), meta)
+        manifest = write_index(tmp, columns, named_areas, data_box, _coverage(region), meta, table)
     region.save()
     return BuildResult(region, manifest, time.perf_counter() - start, region.index_dir)
 

@@ -47,7 +47,8 @@ LEADS_SCHEMA = pa.schema(
 
 
 class LeadColumns:
-    """Leads collected column-wise while the source streams them; each record is encoded as it arrives."""
+    """Leads collected column-wise while the source streams them; each record is encoded as it arrives (the
+    leads are not kept: their category lists are taken as they are)."""
 
     def __init__(self) -> None:
         self.ids: list[str] = []
@@ -63,7 +64,7 @@ class LeadColumns:
         self.ids.append(lead.id)
         self.lats.append(np.nan if lead.lat is None else lead.lat)
         self.lons.append(np.nan if lead.lon is None else lead.lon)
-        self.categories.append(list(lead.categories))
+        self.categories.append(lead.categories)
         self.blobs.append(encode_record(lead))
 
     def extend(self, leads: Iterable[Lead]) -> LeadColumns:
@@ -123,9 +124,11 @@ def write_index(
     data_box: tuple[float, float, float, float] | None,
     coverage: BaseGeometry | None,
     meta: dict[str, Any],
+    table: pa.Table | None = None,
 ) -> dict[str, Any]:
-    """Write the three data files and, last, the manifest that makes the folder an index."""
-    table = leads.table()
+    """Write the three data files and, last, the manifest that makes the folder an index. `table`: the leads'
+    `table()` when the caller made it already."""
+    table = table if table is not None else leads.table()
     filters = table.drop_columns(["lead"])
     pq.write_table(filters, folder / LEADS, row_group_size=ROW_GROUP, compression="zstd", write_statistics=True)
     records = table.select(["lead"])

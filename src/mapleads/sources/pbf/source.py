@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -50,8 +51,9 @@ class PbfSource:
 
     def leads_and_places(
         self, progress: Progress | None = None
-    ) -> tuple[Iterator[Lead], list[Place], tuple[float, float, float, float] | None]:
-        """Every lead, and the file's named places with its data box, from one scan (what an index holds)."""
+    ) -> tuple[Iterator[Lead], Future[list[Place]], tuple[float, float, float, float] | None]:
+        """Every lead, and the file's named places (ready once the leads are) with its data box, from one scan:
+        what an index holds."""
         import shapely
 
         from mapleads.sources.pbf.places import build_places, data_extent, header_box
@@ -62,13 +64,16 @@ class PbfSource:
             result = scan(self.path, get_taxonomy(), None, None, progress, dated=stated is None, places=objects)
             lines = {w: shapely.from_wkb(result.member_ways[w]) for w in objects.way_ids() if w in result.member_ways}
             data_box = data_extent(self.path) if objects.has_areas() else header_box(self.path)
-            places = build_places(objects, lines, result.label_points, data_box)
+        # the areas' geometry (GEOS, which runs without the GIL) is built while the leads are
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="places")
+        places = pool.submit(build_places, objects, lines, result.label_points, data_box)
+        pool.shutdown(wait=False)
+        return self._built(result, stated or result.latest), places, data_box
 
-        def leads() -> Iterator[Lead]:
-            with paused_gc():
-                yield from build_leads(result, None, stated or result.latest)
-
-        return leads(), places, data_box
+    @staticmethod
+    def _built(result: ScanResult, snapshot: str | None) -> Iterator[Lead]:
+        with paused_gc():
+            yield from build_leads(result, None, snapshot)
 
     def leads(self, query: Query, progress: Progress | None = None) -> Iterator[Lead]:
         taxonomy = get_taxonomy()
