@@ -88,16 +88,11 @@ def write_leads(
 
     The file is written to a temporary name and renamed at the end, so a failed run never leaves a half file.
     """
-    fmt = format_for(path)
+    format_for(path)
     columns = check_fields(fields)
+    fmt = check_writable(path)
     target = Path(path)
     tmp = target.with_name(f".{target.name}.partial")
-    try:
-        tmp.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb"):
-            pass
-    except OSError as exc:
-        raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
     seen_sources: set[str] = set()
 
     def tracked() -> Iterator[Lead]:
