@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from mapleads.errors import MapleadsError
 from mapleads.settings import Settings, get_settings
 from mapleads.taxonomy import get_taxonomy
 from mapleads.taxonomy.model import LANGUAGES, fold
@@ -33,6 +34,10 @@ def categories_command(
         tags = " | ".join("+".join(f"{k}={v}" for k, v in alt) for alt in cat.osm)
         table.add_row(cat.key, cat.group, tags, *(", ".join(cat.synonyms.get(lang, ())) for lang in LANGUAGES))
         shown += 1
+    if search and not shown:
+        near = taxonomy.suggest(search)
+        hint = f"; did you mean: {', '.join(near)}?" if near else ""
+        raise MapleadsError(f"no category has a word containing '{search}'{hint}")
     Console().print(table)
     Console(stderr=True).print(f"{shown} categories; type any of these words, or 'all'")
 
