@@ -23,15 +23,21 @@ from mapleads.resolve.urls import url_key
 DEFAULT_TRUST = ("osm", "google", "overture", "file")
 SCALAR_FIELDS: dict[str, Callable[[Any], Any]] = {
     # field -> how two values are compared (equal keys = same value, no alternate kept)
-    "name": lambda v: name_key(v),
+    "name": name_key,
     "category": lambda v: v,
-    "website": lambda v: url_key(v) or v,
+    "website": lambda v: _page_key(v) or v,
     "opening_hours": lambda v: "".join(v.split()).casefold(),
     "brand": lambda v: name_key(v),
     "brand_wikidata": lambda v: v,
     "wikidata": lambda v: v,
 }
 LIST_FIELDS = ("phones", "phones_raw", "emails", "categories")
+_LEAD_FIELDS = tuple(f.name for f in dataclasses.fields(Lead))
+
+
+def _page_key(url: str) -> str | None:
+    """`url_key` of a website the resolver has made canonical already (parsing it again finds nothing new)."""
+    return url.partition("://")[2].removeprefix("www.") if url.startswith(("https://", "http://")) else url_key(url)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,17 +76,10 @@ def merge_leads(leads: Sequence[Lead], policy: MergePolicy | None = None) -> Lea
     ranked = policy.rank(leads)
     best = ranked[0]
     rule = f"merge:{policy.prefer}"
-    merged = dataclasses.replace(
-        best,
-        categories=[],
-        tags=dict(best.tags),
-        phones=[],
-        phones_raw=[],
-        emails=[],
-        socials={},
-        provenance={},
-        extra={},
-    )
+    fields = {name: getattr(best, name) for name in _LEAD_FIELDS}  # `dataclasses.replace`, without its checks
+    fields.update(categories=[], tags=dict(best.tags), phones=[], phones_raw=[], emails=[], socials={}, provenance={})
+    fields["extra"] = {}
+    merged = Lead(**fields)
     alternates: dict[str, list[dict[str, str]]] = {}
     # fields won by one member without a provenance of their own share one record (a merged lead has a dozen)
     plain: dict[int, Provenance] = {}
@@ -176,21 +175,35 @@ def _merge_address(
 ) -> None:
     """The best-ranked full address (else the best-ranked partial one), its gaps filled from members that
     give the same street address; a different street address is kept as an alternate."""
-    with_parts = [m for m in ranked if any(getattr(m.address, p) for p in ADDRESS_PARTS)]
+    with_parts = [m for m in ranked if _has_parts(m.address)]
     if not with_parts:
         return
     winner = next((m for m in with_parts if m.address.is_full), with_parts[0])
-    address = dataclasses.replace(winner.address)
+    parts = [getattr(winner.address, p) for p in ADDRESS_PARTS]
     credit("address", winner)
-    key = address_key(address)
+    key = address_key(winner.address)
     seen = {key}
     for member in with_parts:
+        if member is winner:
+            continue
         other = address_key(member.address)
         if other is None or other == key:
-            for part in ADDRESS_PARTS:
-                if getattr(address, part) is None and getattr(member.address, part) is not None:
-                    setattr(address, part, getattr(member.address, part))
+            for k, value in enumerate(getattr(member.address, p) for p in ADDRESS_PARTS):
+                if parts[k] is None and value is not None:
+                    parts[k] = value
         elif other not in seen:
             seen.add(other)
             alternates.setdefault("address", []).append(_alternate(member.address.formatted(), member))
-    merged.address = Address(**{p: getattr(address, p) for p in ADDRESS_PARTS})
+    merged.address = Address(*parts)
+
+
+def _has_parts(address: Address) -> bool:
+    return bool(
+        address.street
+        or address.housenumber
+        or address.unit
+        or address.postcode
+        or address.city
+        or address.state
+        or address.country_code
+    )

@@ -72,7 +72,9 @@ def _reviews(lead: Lead) -> float | None:
 
 
 def _freshness(lead: Lead, today: date) -> float | None:
-    dates = [d for d in (_date(lead.snapshot_date), *(_date(lead.tags.get(t)) for t in _DATE_TAGS)) if d]
+    tags = lead.tags
+    dated = [lead.snapshot_date, *(tags[t] for t in _DATE_TAGS if t in tags)]
+    dates = [d for d in map(_date, dated) if d]
     if not dates:
         return None
     age = (today - max(dates)).days

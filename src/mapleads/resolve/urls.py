@@ -93,8 +93,11 @@ def registered_domain(host_or_url: str | None) -> str | None:
         if canon is None:
             return None
         return registered_domain(urlsplit(canon).hostname or "")
-    domain = _EXTRACT(host.lower()).top_domain_under_public_suffix
-    return domain or None
+    return _registered(host)
+
+
+def _registered(host: str) -> str | None:
+    return _EXTRACT(host.lower()).top_domain_under_public_suffix or None
 
 
 @lru_cache(maxsize=_CACHE)
@@ -104,12 +107,22 @@ def domain_key(url: str | None) -> str | None:
     canon = canonical_url(url)
     if canon is None:
         return None
+    hostname, path = _host_and_path(canon)
+    return _domain_key(hostname, path, registered_domain(hostname))
+
+
+def _host_and_path(canon: str) -> tuple[str, str]:
     plain = _PLAIN.fullmatch(canon)
-    hostname, path = (plain[2], plain[3]) if plain else ((parts := urlsplit(canon)).hostname, parts.path)
-    domain = registered_domain(hostname)
+    if plain:
+        return plain[2], plain[3]
+    parts = urlsplit(canon)
+    return parts.hostname or "", parts.path
+
+
+def _domain_key(hostname: str, path: str, domain: str | None) -> str | None:
     if domain is None:
         return None
-    host = (hostname or "").removeprefix("www.").removeprefix("m.")
+    host = hostname.removeprefix("www.").removeprefix("m.")
     if domain in SUBDOMAIN_PLATFORMS:
         return host if host != domain else None
     platform = host if host in PATH_PLATFORMS else domain if domain in PATH_PLATFORMS else None
@@ -129,5 +142,17 @@ class WebKeys:
     def __call__(self, url: str | None) -> tuple[str | None, str | None, str | None]:
         keys = self._seen.get(url)
         if keys is None:
-            keys = self._seen[url] = (domain_key(url), url_key(url), registered_domain(url))
+            keys = self._seen[url] = self._keys(url)
         return keys
+
+    @staticmethod
+    def _keys(url: str | None) -> tuple[str | None, str | None, str | None]:
+        """`domain_key`, `url_key` and `registered_domain` from one canonicalisation and one suffix look-up."""
+        if not url or not ("/" in url or ":" in url):  # a bare host: `registered_domain` reads it as it is
+            return domain_key(url), url_key(url), registered_domain(url)
+        canon = canonical_url(url)
+        if canon is None:
+            return None, None, None
+        hostname, path = _host_and_path(canon)
+        domain = _registered(hostname)
+        return _domain_key(hostname, path, domain), canon.partition("://")[2].removeprefix("www."), domain
