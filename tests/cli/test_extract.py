@@ -13,7 +13,7 @@ import pytest
 
 from mapleads.cli import main
 from mapleads.export import read_leads
-from tests.conftest import DEMO_PBF
+from tests.conftest import DEMO_PBF, block_starts
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -122,6 +122,20 @@ def test_it_rejects_a_truncated_file(tmp_path: Path, capsys: pytest.CaptureFixtu
     out = tmp_path / "out.csv"
     code, _, err = run(capsys, "extract", "cafe", "--from", str(cut), "-o", str(out))
     assert_one_line_error(code, err, "corrupt or truncated")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("into_length", [1, 3])
+def test_it_rejects_a_file_cut_inside_a_block_length(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], into_length: int
+) -> None:
+    """Cut a few bytes past a block boundary, the file once read as a shorter one: a partial list, exit 0."""
+    data = DEMO_PBF.read_bytes()
+    cut = tmp_path / "cut.osm.pbf"
+    cut.write_bytes(data[: block_starts(data)[-1] + into_length])
+    out = tmp_path / "out.csv"
+    code, _, err = run(capsys, "extract", "all", "--from", str(cut), "-o", str(out))
+    assert_one_line_error(code, err, "corrupt or truncated", f"ends {into_length} byte(s) into the length")
     assert not out.exists()
 
 
