@@ -166,6 +166,42 @@ def test_it_reports_an_empty_result_and_writes_nothing(tmp_path: Path, capsys: p
     assert not out.exists()
 
 
+#: the demo file's header box, W,S,E,N to four decimals
+DEMO_EXTENT = "24.9352,60.1642,24.9534,60.1791"
+
+
+@pytest.mark.parametrize(
+    "area",
+    [
+        ("--bbox", "13.30,52.50,13.45,52.55"),  # Berlin
+        ("--near", "59.4370,24.7536", "--radius", "2km"),  # Tallinn
+        ("--polygon", "tampere.geojson"),
+    ],
+)
+def test_it_says_an_area_outside_the_file_lies_outside_its_data(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], area: tuple[str, ...]
+) -> None:
+    """An empty result there is no "try a larger area" matter: the file has no data there at all."""
+    if area[0] == "--polygon":
+        ring = [[23.70, 61.48], [23.80, 61.48], [23.80, 61.52], [23.70, 61.52], [23.70, 61.48]]
+        (tmp_path / area[1]).write_bytes(orjson.dumps({"type": "Polygon", "coordinates": [ring]}))
+        area = (area[0], str(tmp_path / area[1]))
+    out = tmp_path / "none.csv"
+    code, _, err = run(capsys, "extract", "all", *area, "--from", str(DEMO_PBF), "-o", str(out))
+    assert_one_line_error(code, err, "lies outside the data of", str(DEMO_PBF), f"which covers {DEMO_EXTENT}")
+    assert not out.exists()
+
+
+def test_an_area_that_only_grazes_the_data_keeps_the_empty_result_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "none.csv"
+    grazing = "24.90,60.170,24.93518,60.1701"  # ends 4e-6 degrees inside the file's west edge (24.9351762)
+    code, _, err = run(capsys, "extract", "dentist", "--bbox", grazing, "--from", str(DEMO_PBF), "-o", str(out))
+    assert_one_line_error(code, err, "no leads matched")
+    assert not out.exists()
+
+
 def test_it_rejects_an_unwritable_output(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "extract", "cafe", "--from", str(DEMO_PBF), "-o", "/proc/leads.csv")
     assert_one_line_error(code, err, "cannot write")
