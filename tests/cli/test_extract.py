@@ -212,6 +212,19 @@ def test_it_rejects_an_unknown_output_format(capsys: pytest.CaptureFixture[str])
     assert_one_line_error(code, err, "unknown output format '.docx'")
 
 
+@pytest.mark.parametrize("name", ["leads.xls", "LEADS.XLS", "leads.ods"])
+def test_it_refuses_a_spreadsheet_extension_it_cannot_write_before_reading_anything(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    """XLSX written under .xls is a file Excel calls corrupt; the refusal comes before the (missing) input is read."""
+    out = tmp_path / name
+    missing = tmp_path / "not-read.osm.pbf"
+    code, _, err = run(capsys, "extract", "cafe", "--from", str(missing), "-o", str(out))
+    expected = tmp_path / (out.stem + ".xlsx")
+    assert_one_line_error(code, err, "use .xlsx", str(expected), "supported: csv, xlsx, json, ndjson, geojson, parquet")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_it_rejects_an_invalid_polygon(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bowtie = tmp_path / "bowtie.geojson"
     ring = [[24.93, 60.16], [24.95, 60.18], [24.95, 60.16], [24.93, 60.18], [24.93, 60.16]]
