@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,21 @@ from mapleads.settings import get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_PBF = ROOT / "data" / "demo" / "helsinki.osm.pbf"
+
+
+def block_starts(data: bytes) -> list[int]:
+    """Where each block starts, found by walking the BlobHeader lengths (4-byte length, header, datasize)."""
+    starts, pos = [], 0
+    while pos < len(data):
+        starts.append(pos)
+        length = int.from_bytes(data[pos : pos + 4], "big")
+        header = data[pos + 4 : pos + 4 + length]
+        found = re.fullmatch(rb"\n.OSM(?:Header|Data)\x18([\x80-\xff]*[\x00-\x7f])", header, re.DOTALL)
+        assert found, header
+        datasize = sum((b & 0x7F) << (7 * i) for i, b in enumerate(found.group(1)))
+        pos += 4 + length + datasize
+    assert pos == len(data)
+    return starts
 
 
 @pytest.fixture(autouse=True, scope="session")

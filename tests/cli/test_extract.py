@@ -13,7 +13,7 @@ import pytest
 
 from mapleads.cli import main
 from mapleads.export import read_leads
-from tests.conftest import DEMO_PBF
+from tests.conftest import DEMO_PBF, block_starts
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -125,6 +125,20 @@ def test_it_rejects_a_truncated_file(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert not out.exists()
 
 
+@pytest.mark.parametrize("into_length", [1, 3])
+def test_it_rejects_a_file_cut_inside_a_block_length(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], into_length: int
+) -> None:
+    """Cut a few bytes past a block boundary, the file once read as a shorter one: a partial list, exit 0."""
+    data = DEMO_PBF.read_bytes()
+    cut = tmp_path / "cut.osm.pbf"
+    cut.write_bytes(data[: block_starts(data)[-1] + into_length])
+    out = tmp_path / "out.csv"
+    code, _, err = run(capsys, "extract", "all", "--from", str(cut), "-o", str(out))
+    assert_one_line_error(code, err, "corrupt or truncated", f"ends {into_length} byte(s) into the length")
+    assert not out.exists()
+
+
 def test_it_rejects_a_corrupt_block(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = bytearray(DEMO_PBF.read_bytes())
     for i in range(200_000, 200_400):
@@ -152,6 +166,42 @@ def test_it_reports_an_empty_result_and_writes_nothing(tmp_path: Path, capsys: p
     assert not out.exists()
 
 
+#: the demo file's header box, W,S,E,N to four decimals
+DEMO_EXTENT = "24.9352,60.1642,24.9534,60.1791"
+
+
+@pytest.mark.parametrize(
+    "area",
+    [
+        ("--bbox", "13.30,52.50,13.45,52.55"),  # Berlin
+        ("--near", "59.4370,24.7536", "--radius", "2km"),  # Tallinn
+        ("--polygon", "tampere.geojson"),
+    ],
+)
+def test_it_says_an_area_outside_the_file_lies_outside_its_data(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], area: tuple[str, ...]
+) -> None:
+    """An empty result there is no "try a larger area" matter: the file has no data there at all."""
+    if area[0] == "--polygon":
+        ring = [[23.70, 61.48], [23.80, 61.48], [23.80, 61.52], [23.70, 61.52], [23.70, 61.48]]
+        (tmp_path / area[1]).write_bytes(orjson.dumps({"type": "Polygon", "coordinates": [ring]}))
+        area = (area[0], str(tmp_path / area[1]))
+    out = tmp_path / "none.csv"
+    code, _, err = run(capsys, "extract", "all", *area, "--from", str(DEMO_PBF), "-o", str(out))
+    assert_one_line_error(code, err, "lies outside the data of", str(DEMO_PBF), f"which covers {DEMO_EXTENT}")
+    assert not out.exists()
+
+
+def test_an_area_that_only_grazes_the_data_keeps_the_empty_result_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "none.csv"
+    grazing = "24.90,60.170,24.93518,60.1701"  # ends 4e-6 degrees inside the file's west edge (24.9351762)
+    code, _, err = run(capsys, "extract", "dentist", "--bbox", grazing, "--from", str(DEMO_PBF), "-o", str(out))
+    assert_one_line_error(code, err, "no leads matched")
+    assert not out.exists()
+
+
 def test_it_rejects_an_unwritable_output(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "extract", "cafe", "--from", str(DEMO_PBF), "-o", "/proc/leads.csv")
     assert_one_line_error(code, err, "cannot write")
@@ -160,6 +210,19 @@ def test_it_rejects_an_unwritable_output(capsys: pytest.CaptureFixture[str]) -> 
 def test_it_rejects_an_unknown_output_format(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "extract", "cafe", "--from", str(DEMO_PBF), "-o", "leads.docx")
     assert_one_line_error(code, err, "unknown output format '.docx'")
+
+
+@pytest.mark.parametrize("name", ["leads.xls", "LEADS.XLS", "leads.ods"])
+def test_it_refuses_a_spreadsheet_extension_it_cannot_write_before_reading_anything(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    """XLSX written under .xls is a file Excel calls corrupt; the refusal comes before the (missing) input is read."""
+    out = tmp_path / name
+    missing = tmp_path / "not-read.osm.pbf"
+    code, _, err = run(capsys, "extract", "cafe", "--from", str(missing), "-o", str(out))
+    expected = tmp_path / (out.stem + ".xlsx")
+    assert_one_line_error(code, err, "use .xlsx", str(expected), "supported: csv, xlsx, json, ndjson, geojson, parquet")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_it_rejects_an_invalid_polygon(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

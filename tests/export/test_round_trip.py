@@ -123,6 +123,17 @@ def test_it_names_what_is_wrong_with_an_output_path(tmp_path: Path, name: str, m
         format_for(tmp_path / name if name else tmp_path)
 
 
+def test_it_reads_no_xls_but_says_how_to_recover_one_an_older_version_wrote(leads: list[Lead], tmp_path: Path) -> None:
+    """Earlier versions wrote XLSX under a .xls name: reading it says to rename it instead of failing obscurely."""
+    old = tmp_path / "leads.xls"
+    write_leads(iter(leads), tmp_path / "leads.xlsx")
+    (tmp_path / "leads.xlsx").rename(old)
+    with pytest.raises(ExportError, match=r"unknown lead file type '\.xls': save it as \.xlsx .*rename it"):
+        next(read_leads(old))
+    renamed = old.rename(tmp_path / "renamed.xlsx")
+    assert [lead.to_dict() for lead in read_leads(renamed)] == [lead.to_dict() for lead in leads]
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_full_disk_is_one_error_line_and_leaves_nothing(fmt: str, tmp_path: Path) -> None:
     """RLIMIT_FSIZE makes the kernel refuse writes past 20 kB, as a full disk would (EFBIG instead of ENOSPC)."""

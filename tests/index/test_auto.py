@@ -40,6 +40,18 @@ def test_an_area_no_index_covers_falls_back_to_the_pbf(data_dir: Path) -> None:
     assert auto_source({}, bbox=ELSEWHERE) == ("pbf", {})
 
 
+def test_an_area_outside_an_indexed_file_is_named_with_the_index_data_box(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert auto_source({"path": DEMO}, bbox=ELSEWHERE)[0] == "index"
+    out = tmp_path / "none.csv"
+    assert main(["extract", "cafe", "--bbox", ELSEWHERE, "--from", str(DEMO), "-o", str(out)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: the area (bbox 13.3,52.5,13.45,52.55) lies outside the data of"), err
+    assert "which covers 24.9352,60.1642,24.9534,60.1791 (W,S,E,N)" in err and "\n" not in err
+    assert not out.exists()
+
+
 def test_a_changed_file_is_read_directly_not_from_its_stale_index(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -12,14 +12,16 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from shapely.geometry import box
 
 from mapleads.api import extract, resolve_area
+from mapleads.areas import Area
 from mapleads.errors import EmptyResultError, MapleadsError
 from mapleads.export import write_leads
 from mapleads.export.formats import check_fields, check_writable
 from mapleads.index import auto_source
 from mapleads.lead import Lead
-from mapleads.sources import get_source
+from mapleads.sources import Source, get_source
 from mapleads.taxonomy import get_taxonomy
 
 out = Console(stderr=True)
@@ -127,9 +129,8 @@ def extract_command(
     options.update(_source_options(source, budget=budget, min_confidence=min_confidence))
     if source == "auto":  # a current local index when one covers the query, else the .pbf
         source, options = auto_source(options, place=place, bbox=bbox, near=near, radius=radius, polygon=polygon)
-    area = resolve_area(
-        get_source(source, **options), place=place, bbox=bbox, near=near, radius=radius, polygon=polygon
-    )
+    src = get_source(source, **options)
+    area = resolve_area(src, place=place, bbox=bbox, near=near, radius=radius, polygon=polygon)
     if area is not None and not quiet:
         for note in area.notes:
             out.print(f"[yellow]note:[/yellow] {escape(note)}", highlight=False)
@@ -151,7 +152,9 @@ def extract_command(
         if progress:
             progress.stop()
     if first is None:
-        raise EmptyResultError("no leads matched: try other categories or a larger area (nothing was written)")
+        raise _outside_error(src, area, source_file) or EmptyResultError(
+            "no leads matched: try other categories or a larger area (nothing was written)"
+        )
     summary = Summary()
     stream = summary.watch(chain([first], leads))
     if output is None:
@@ -163,6 +166,23 @@ def extract_command(
         out.print(summary.table(f"{' '.join(what)} — {where}"))
         if output is not None:
             out.print(f"wrote {summary.count} leads to {output}")
+
+
+def _outside_error(src: Source, area: Area | None, source_file: Path | None) -> EmptyResultError | None:
+    """The error for an area that misses the source's data entirely, stating the data's extent.
+
+    Sources that know their extent cheaply (a .pbf header's box, an index's data box) offer `extent()`; with
+    none known, or an area that overlaps it, the plain empty-result message stands.
+    """
+    extent_of = getattr(src, "extent", None)
+    extent = extent_of() if area is not None and extent_of is not None else None
+    if area is None or extent is None or area.geometry.intersects(box(*extent)):
+        return None
+    where = f" of {source_file}" if source_file is not None else ""
+    covers = ",".join(f"{v:.4f}" for v in extent)
+    return EmptyResultError(
+        f"the area ({area.name}) lies outside the data{where}, which covers {covers} (W,S,E,N): nothing was written"
+    )
 
 
 #: source-specific flags and the one source each applies to

@@ -22,7 +22,9 @@ class ExportError(MapleadsError):
 
 
 FORMATS = ("csv", "xlsx", "json", "ndjson", "geojson", "parquet")
-_EXTENSIONS = {"jsonl": "ndjson", "xls": "xlsx"}
+_EXTENSIONS = {"jsonl": "ndjson"}
+#: spreadsheet extensions of formats not written here: XLSX under these names is a file Excel calls corrupt
+SPREADSHEET_EXTENSIONS = frozenset({"xls", "xlsb", "xlsm", "xlt", "xltx", "xltm", "ods"})
 ATTRIBUTION_COLUMN = "attribution"
 _FLOAT_COLUMNS = {"lat", "lon"}
 _PARQUET_BATCH = 20_000
@@ -37,6 +39,11 @@ def format_for(path: str | os.PathLike[str]) -> str:
     ext = _EXTENSIONS.get(ext, ext)
     if not ext:
         raise ExportError(f"{path} has no file extension: use one of " + ", ".join(FORMATS))
+    if ext in SPREADSHEET_EXTENSIONS:
+        raise ExportError(
+            f"unsupported output format '.{ext}' for {path}: use .xlsx for Excel, e.g. {p.with_suffix('.xlsx')}"
+            f" (supported: {', '.join(FORMATS)})"
+        )
     if ext not in FORMATS:
         raise ExportError(f"unknown output format '.{ext}' for {path}: use one of " + ", ".join(FORMATS))
     return ext

@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 
-from mapleads.export.formats import ATTRIBUTION_COLUMN, ExportError, format_for
+from mapleads.export.formats import ATTRIBUTION_COLUMN, SPREADSHEET_EXTENSIONS, ExportError, format_for
 from mapleads.lead import Lead
 
 
@@ -42,7 +42,10 @@ def _input_format(path: Path) -> str:
     try:
         return format_for(path)
     except ExportError:
-        raise ExportError(f"cannot read {path}: unknown lead file type '{path.suffix}'") from None
+        hint = ""
+        if path.suffix.lower().lstrip(".") in SPREADSHEET_EXTENSIONS:  # older versions wrote XLSX under .xls
+            hint = ": save it as .xlsx (a file mapleads wrote under this name is XLSX inside: rename it to .xlsx)"
+        raise ExportError(f"cannot read {path}: unknown lead file type '{path.suffix}'{hint}") from None
 
 
 def _guarded(rows: Iterator[dict[str, Any]], path: Path, fmt: str) -> Iterator[dict[str, Any]]:

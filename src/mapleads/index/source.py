@@ -30,6 +30,11 @@ class IndexSource:
     def index(self) -> RegionIndex | None:
         return self._index
 
+    def extent(self) -> tuple[float, float, float, float] | None:
+        """The data box (W, S, E, N) recorded when the index was built, if it has one."""
+        box = self._index.manifest.get("data_box") if self._index is not None else None
+        return (box[0], box[1], box[2], box[3]) if box else None
+
     def resolve_place(self, name: str) -> Area:
         index = self._index or pick_index(place=name)
         if index is None:

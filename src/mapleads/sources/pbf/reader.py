@@ -6,6 +6,7 @@ pyosmium reads from a path and does not report how far it is; `ReadPosition` ask
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 from pathlib import Path
 
@@ -16,10 +17,13 @@ from mapleads.sources.base import Progress
 
 PBF_MAGIC = b"\x00\x00\x00"  # a BlobHeader length < 2**24 starts with zero bytes
 READ_ERRORS = (RuntimeError, ValueError, osmium.InvalidLocationError)
+#: the format's limits (libosmium's too): a BlobHeader is under 64 KiB, a blob's data at most 32 MiB
+MAX_BLOB_HEADER = 64 * 1024
+MAX_BLOB_DATA = 32 * 1024 * 1024
 
 
 def check_pbf(path: str | os.PathLike[str]) -> Path:
-    """The path, if it names a readable, non-empty .osm.pbf file; else an `InputError` saying what is wrong."""
+    """The path, if it names a readable, complete .osm.pbf file; else an `InputError` saying what is wrong."""
     p = Path(path)
     if not p.exists():
         raise InputError(f"file not found: {p}")
@@ -34,7 +38,77 @@ def check_pbf(path: str | os.PathLike[str]) -> Path:
         raise InputError(f"{p} is empty or truncated: not an OSM .pbf file")
     if not head.startswith(PBF_MAGIC) or b"OSMHeader" not in head:
         raise InputError(f"{p} is not an OSM .pbf file ({_what_it_is(head, p)})")
+    try:
+        stat = p.stat()
+        fault = framing_fault(str(p.resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    except OSError as exc:
+        raise InputError(f"cannot read {p}: {exc.strerror}") from None
+    if fault is not None:
+        raise InputError(f"{p} is corrupt or truncated ({fault})")
     return p
+
+
+@functools.lru_cache(maxsize=16)
+def framing_fault(path: str, size: int, _mtime_ns: int, _inode: int) -> str | None:
+    """Where the file's chain of blocks (length, BlobHeader, data) breaks, or None if it ends with the file.
+
+    libosmium reads a file that ends within the 4-byte length of a block (or in zero bytes, as a preallocated
+    download does) as a valid, shorter file: a cut download would lose leads without a word. Walking the chain
+    reads one BlobHeader per block, never the data, and finds every cut before a long read starts. The result is
+    cached per file version (size, mtime, inode): one extract checks the same file several times.
+    """
+    with open(path, "rb", buffering=0) as fh:
+        fd = fh.fileno()
+        pos = 0
+        while pos < size:
+            head = os.pread(fd, 4 + 32, pos)  # the length and, mostly, the BlobHeader (~14 bytes) in one read
+            if len(head) < 4:
+                return f"the file ends {len(head)} byte(s) into the length of the block at byte {pos}"
+            length = int.from_bytes(head[:4], "big")
+            if not 0 < length <= MAX_BLOB_HEADER:
+                return f"no block at byte {pos}: its header length is {length}"
+            if len(head) < 4 + length:
+                head += os.pread(fd, 4 + length - len(head), pos + len(head))
+            if len(head) < 4 + length:
+                return f"the file ends inside the header of the block at byte {pos}"
+            datasize = _blob_datasize(head[4 : 4 + length])
+            if datasize is None or datasize > MAX_BLOB_DATA:
+                return f"the header of the block at byte {pos} is unreadable"
+            start, pos = pos, pos + 4 + length + datasize
+            if pos > size:
+                return f"the block at byte {start} lacks its last {pos - size} bytes"
+    return None
+
+
+def _blob_datasize(header: bytes) -> int | None:
+    """The `datasize` (field 3) of a BlobHeader protobuf message; None if the bytes are not one."""
+    pos, datasize = 0, None
+    try:
+        while pos < len(header):
+            key, pos = _varint(header, pos)
+            if key & 7 == 0:  # varint
+                value, pos = _varint(header, pos)
+                if key >> 3 == 3:
+                    datasize = value
+            elif key & 7 == 2:  # length-delimited: type, indexdata
+                size, pos = _varint(header, pos)
+                pos += size
+            else:
+                return None
+    except IndexError:
+        return None
+    return datasize if pos == len(header) else None
+
+
+def _varint(data: bytes, pos: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return value, pos
+        shift += 7
 
 
 #: the start of files people pass for a .pbf, and what to do about each

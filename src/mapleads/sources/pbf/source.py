@@ -17,7 +17,7 @@ from mapleads.sources.base import Progress, Query
 from mapleads.sources.osm_tags import SOURCE, lead_from_tags
 from mapleads.sources.pbf import addresses, geometry
 from mapleads.sources.pbf.place_objects import PlaceObjects
-from mapleads.sources.pbf.reader import check_pbf, header_timestamp
+from mapleads.sources.pbf.reader import READ_ERRORS, check_pbf, corrupt, header_timestamp
 
 if TYPE_CHECKING:
     from mapleads.sources.pbf.places import Place
@@ -48,6 +48,16 @@ class PbfSource:
         from mapleads.sources.pbf.places import PlaceCatalog
 
         return PlaceCatalog.for_file(self.path).resolve(name)
+
+    def extent(self) -> tuple[float, float, float, float] | None:
+        """The box (W, S, E, N) the file's header declares, if any: read from the header alone, so an empty
+        result can tell an area that misses the data from one with no matches without another pass."""
+        from mapleads.sources.pbf.places import header_box
+
+        try:
+            return header_box(self.path)
+        except READ_ERRORS as exc:
+            raise corrupt(self.path, exc) from None
 
     def leads_and_places(
         self, progress: Progress | None = None
