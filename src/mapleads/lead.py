@@ -101,7 +101,19 @@ class Lead:
 
     # --- serialisation -------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        """Nested, JSON-ready form (JSON, NDJSON, GeoJSON properties)."""
+        """Nested, JSON-ready form (JSON, NDJSON, GeoJSON properties): a copy the caller may change."""
+        d = self._plain()
+        d["categories"] = list(self.categories)
+        d["tags"] = dict(self.tags)
+        d["phones"] = list(self.phones)
+        d["phones_raw"] = list(self.phones_raw)
+        d["emails"] = list(self.emails)
+        d["socials"] = dict(self.socials)
+        d["extra"] = orjson.loads(orjson.dumps(self.extra)) if self.extra else {}  # a copy, never shared
+        return d
+
+    def _plain(self) -> dict[str, Any]:
+        """`to_dict()` sharing the lead's own lists and dicts: for serialising at once."""
         a = self.address
         return {
             "id": self.id,
@@ -111,8 +123,8 @@ class Lead:
             "lat": self.lat,
             "lon": self.lon,
             "category": self.category,
-            "categories": list(self.categories),
-            "tags": dict(self.tags),
+            "categories": self.categories,
+            "tags": self.tags,
             "address": {
                 "street": a.street,
                 "housenumber": a.housenumber,
@@ -122,23 +134,23 @@ class Lead:
                 "state": a.state,
                 "country_code": a.country_code,
             },
-            "phones": list(self.phones),
-            "phones_raw": list(self.phones_raw),
+            "phones": self.phones,
+            "phones_raw": self.phones_raw,
             "website": self.website,
-            "emails": list(self.emails),
-            "socials": dict(self.socials),
+            "emails": self.emails,
+            "socials": self.socials,
             "opening_hours": self.opening_hours,
             "brand": self.brand,
             "brand_wikidata": self.brand_wikidata,
             "wikidata": self.wikidata,
             "snapshot_date": self.snapshot_date,
             "provenance": {k: {"source": v.source, "ref": v.ref, "rule": v.rule} for k, v in self.provenance.items()},
-            "extra": orjson.loads(orjson.dumps(self.extra)) if self.extra else {},  # a copy, never shared
+            "extra": self.extra,
         }
 
     def to_json(self) -> bytes:
         """`to_dict()` as JSON bytes (orjson serialises slotted dataclasses slowly, plain dicts fast)."""
-        return orjson.dumps(self.to_dict())
+        return orjson.dumps(self._plain())
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Lead:
