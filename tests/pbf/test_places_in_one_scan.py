@@ -20,14 +20,21 @@ def _same(a: Place, b: Place) -> bool:
 
 def test_it_finds_every_place_the_place_reader_finds() -> None:
     read, read_box = read_places(DEMO_PBF)
-    _, future, scanned_box = PbfSource(DEMO_PBF).leads_and_places()
-    scanned = future.result()
-    assert scanned_box == read_box
+    whole = PbfSource(DEMO_PBF).scan_whole()
+    scanned = whole.places.result()
+    assert whole.data_box == read_box
     assert [p.ref for p in scanned] == [p.ref for p in read]
     assert all(_same(a, b) for a, b in zip(scanned, read, strict=True))
     assert any(p.name == "Kamppi" and p.wkb for p in scanned)  # a real district with an area
 
 
 def test_its_leads_are_the_plain_extractions() -> None:
-    leads, _, _ = PbfSource(DEMO_PBF).leads_and_places()
-    assert [lead.to_dict() for lead in leads] == [lead.to_dict() for lead in PbfSource(DEMO_PBF).leads(Query())]
+    whole = PbfSource(DEMO_PBF).scan_whole()
+    assert [lead.to_dict() for lead in whole.leads()] == [lead.to_dict() for lead in PbfSource(DEMO_PBF).leads(Query())]
+
+
+def test_its_leads_in_parts_are_the_whole_in_order() -> None:
+    whole = PbfSource(DEMO_PBF).scan_whole()
+    parts = [lead.to_dict() for part in range(3) for lead in whole.leads(part, 3)]
+    assert len(parts) > 1000
+    assert parts == [lead.to_dict() for lead in whole.leads()]

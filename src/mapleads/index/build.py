@@ -17,13 +17,15 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from mapleads.errors import InputError
+from mapleads.forked import Forked
 from mapleads.index.locate import region_for
 from mapleads.index.store import source_fingerprint, staging_folder
-from mapleads.index.writer import LeadColumns, write_index
+from mapleads.index.writer import ColumnParts, LeadColumns, write_index
 from mapleads.memory import paused_gc
 from mapleads.regions.store import BOUNDARY_FILE, LocalRegion
 from mapleads.sources.base import Progress
 from mapleads.sources.pbf import PbfSource
+from mapleads.sources.pbf.source import WholeScan
 
 
 @dataclass(slots=True)
@@ -43,10 +45,14 @@ def build_index(target: str | Path | LocalRegion, progress: Progress | None = No
     if not pbf.exists():
         raise InputError(f"the extract of {region.path} ({pbf}) is missing; download it again")
     with paused_gc():  # a million leads' columns: nothing cyclic, and every collection would walk them all
-        leads, places, data_box = PbfSource(pbf).leads_and_places(progress)
-        columns = LeadColumns().extend(leads)
+        whole = PbfSource(pbf).scan_whole(progress)
+        # the second half of the leads is built and encoded in a child process, on the other core
+        second = Forked(_encoded, whole, 1, 2)
+        columns = LeadColumns().extend(whole.leads(0, 2))
+        columns.absorb(second.result())
         table = columns.table()
-        named_areas = places.result()
+        named_areas = whole.places.result()
+        data_box = whole.data_box
     if region.snapshot_date is None:
         region.snapshot_date = columns.snapshot_date or _file_date(pbf)
     meta = {
@@ -60,6 +66,10 @@ def build_index(target: str | Path | LocalRegion, progress: Progress | None = No
         manifest = write_index(tmp, columns, named_areas, data_box, _coverage(region), meta, table)
     region.save()
     return BuildResult(region, manifest, time.perf_counter() - start, region.index_dir)
+
+
+def _encoded(whole: WholeScan, part: int, parts: int) -> ColumnParts:
+    return LeadColumns().extend(whole.leads(part, parts)).parts()
 
 
 def _file_date(pbf: Path) -> str:

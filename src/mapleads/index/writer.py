@@ -46,6 +46,10 @@ LEADS_SCHEMA = pa.schema(
 )
 
 
+#: `LeadColumns.parts()`: ids, lats, lons, category lists, encoded records, snapshot date
+ColumnParts = tuple[list[str], list[float], list[float], list[list[str]], list[bytes], str | None]
+
+
 class LeadColumns:
     """Leads collected column-wise while the source streams them; each record is encoded as it arrives (the
     leads are not kept: their category lists are taken as they are)."""
@@ -71,6 +75,22 @@ class LeadColumns:
         for lead in leads:
             self.add(lead)
         return self
+
+    def parts(self) -> ColumnParts:
+        """The columns as plain lists: what a process that encoded some of the leads hands back."""
+        return self.ids, self.lats, self.lons, self.categories, self.blobs, self.snapshot_date
+
+    def absorb(
+        self, parts: tuple[list[str], list[float], list[float], list[list[str]], list[bytes], str | None]
+    ) -> None:
+        """Append the columns another `LeadColumns` handed over with `parts()` (its leads come after ours)."""
+        ids, lats, lons, categories, blobs, snapshot_date = parts
+        self.ids += ids
+        self.lats += lats
+        self.lons += lons
+        self.categories += categories
+        self.blobs += blobs
+        self.snapshot_date = self.snapshot_date or snapshot_date
 
     def bounds(self) -> tuple[float, float, float, float] | None:
         lons, lats = np.asarray(self.lons), np.asarray(self.lats)

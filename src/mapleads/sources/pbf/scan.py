@@ -172,11 +172,11 @@ def scan(
                 named = "name" in otags
                 if not (has_address or named):
                     continue
-                if places is not None and places.is_way_place(otags, obj.is_closed()):  # type: ignore[arg-type]
-                    places.add_way(obj.id, otags)  # type: ignore[arg-type]
+                tags = dict(otags)  # once: reading a TagList is slow
+                if places is not None and places.is_way_place(tags, obj.is_closed()):
+                    places.add_way(obj.id, tags)
                     if (line := _way_wkb(factory, obj)) is not None:
                         result.member_ways[obj.id] = line
-                tags = dict(otags)
                 way_cats = classify(tags) if named else None
                 if way_cats is not None and wanted is not None and wanted.isdisjoint(way_cats):
                     way_cats = None
@@ -191,11 +191,15 @@ def scan(
                     result.candidates.append(Candidate(WAY, obj.id, tags, way_cats, wkb=wkb))
             elif isinstance(obj, osmium.osm.Relation):
                 otags = obj.tags
-                if places is not None and "name" in otags:
-                    places.add_relation(obj.id, otags, ((m.type, m.ref, m.role) for m in obj.members))  # type: ignore[arg-type]
-                if otags.get("type") not in AREA_RELATION_TYPES:
+                is_area = otags.get("type") in AREA_RELATION_TYPES
+                named_place = places is not None and "name" in otags
+                if not (is_area or named_place):
                     continue
-                tags = dict(otags)
+                tags = dict(otags)  # once: reading a TagList is slow
+                if places is not None and named_place:
+                    places.add_relation(obj.id, tags, ((m.type, m.ref, m.role) for m in obj.members))
+                if not is_area:
+                    continue
                 has_address = "addr:housenumber" in tags
                 rel_cats = classify(tags) if "name" in tags else None
                 if rel_cats is not None and wanted is not None and wanted.isdisjoint(rel_cats):
@@ -238,25 +242,20 @@ def _points_of(node_ids: set[int], locations: object) -> dict[int, tuple[float, 
 
 
 def _member_ways(path: Path, way_ids: set[int], locations: object) -> dict[int, bytes]:
-    """Geometries of relation member ways, from a ways-only pass and the first pass's location index."""
-    import shapely
-
+    """Geometries of relation member ways, from a ways-only pass: libosmium fills in their node locations from
+    the first pass's index and builds the WKB (a boundary has hundreds of long ways: per node in Python, this
+    pass cost more than the scan's handling of them)."""
     found: dict[int, bytes] = {}
-    get = locations.get  # type: ignore[attr-defined]
+    factory = osmium.geom.WKBFactory()
+    fill = osmium.NodeLocationsForWays(locations)  # type: ignore[arg-type]
+    fill.ignore_errors()  # nodes outside the extract: `_way_wkb` keeps the ones that are there
+    wanted = IdFilter(way_ids)  # held here: the iterator does not keep its handlers alive
     try:
-        for way in osmium.FileProcessor(str(path), osmium.osm.WAY).with_filter(IdFilter(way_ids)):
-            if not isinstance(way, osmium.osm.Way):
-                continue
-            coords = []
-            for node in way.nodes:
-                try:
-                    loc = get(node.ref)
-                except (KeyError, *READ_ERRORS):
-                    continue
-                if loc.valid():
-                    coords.append((loc.lon, loc.lat))
-            if len(coords) >= 2:
-                found[way.id] = shapely.to_wkb(shapely.LineString(coords))
+        with osmium.io.Reader(str(path), osmium.osm.WAY) as reader:
+            # the id filter first, so only the wanted ways get their locations looked up
+            for way in osmium.OsmFileIterator(reader, wanted, fill):
+                if isinstance(way, osmium.osm.Way) and (line := _way_wkb(factory, way)) is not None:
+                    found[way.id] = line
     except READ_ERRORS as exc:
         raise corrupt(path, exc) from None
     return found

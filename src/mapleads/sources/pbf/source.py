@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from mapleads.areas import Area
+from mapleads.forked import Forked
 from mapleads.lead import Lead, Provenance
 from mapleads.memory import paused_gc
 from mapleads.settings import get_settings
@@ -32,6 +33,20 @@ from mapleads.sources.pbf.scan import (
     scan,
 )
 from mapleads.taxonomy import get_taxonomy
+
+
+@dataclass(slots=True)
+class WholeScan:
+    result: ScanResult
+    snapshot: str | None
+    places: Forked[list[Place]]
+    data_box: tuple[float, float, float, float] | None
+
+    def leads(self, part: int = 0, parts: int = 1) -> Iterator[Lead]:
+        """The leads of part `part` of `parts` (consecutive slices, in the file's order; each part can be built
+        in a process of its own)."""
+        with paused_gc():
+            yield from build_leads(self.result, None, self.snapshot, (part, parts))
 
 
 class PbfSource:
@@ -59,11 +74,9 @@ class PbfSource:
         except READ_ERRORS as exc:
             raise corrupt(self.path, exc) from None
 
-    def leads_and_places(
-        self, progress: Progress | None = None
-    ) -> tuple[Iterator[Lead], Future[list[Place]], tuple[float, float, float, float] | None]:
-        """Every lead, and the file's named places (ready once the leads are) with its data box, from one scan:
-        what an index holds."""
+    def scan_whole(self, progress: Progress | None = None) -> WholeScan:
+        """One scan for everything the file holds: its leads (built on demand, in parts if asked) and its named
+        places (their geometry built meanwhile in a child process) with the data box. What an index holds."""
         import shapely
 
         from mapleads.sources.pbf.places import build_places, data_extent, header_box
@@ -74,16 +87,9 @@ class PbfSource:
             result = scan(self.path, get_taxonomy(), None, None, progress, dated=stated is None, places=objects)
             lines = {w: shapely.from_wkb(result.member_ways[w]) for w in objects.way_ids() if w in result.member_ways}
             data_box = data_extent(self.path) if objects.has_areas() else header_box(self.path)
-        # the areas' geometry (GEOS, which runs without the GIL) is built while the leads are
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="places")
-        places = pool.submit(build_places, objects, lines, result.label_points, data_box)
-        pool.shutdown(wait=False)
-        return self._built(result, stated or result.latest), places, data_box
-
-    @staticmethod
-    def _built(result: ScanResult, snapshot: str | None) -> Iterator[Lead]:
-        with paused_gc():
-            yield from build_leads(result, None, snapshot)
+        # in a child process: a thread building the areas held the GIL the lead building needs
+        places = Forked(build_places, objects, lines, result.label_points, data_box)
+        return WholeScan(result, stated or result.latest, places, data_box)
 
     def leads(self, query: Query, progress: Progress | None = None) -> Iterator[Lead]:
         taxonomy = get_taxonomy()
@@ -139,8 +145,11 @@ def _address_areas(result: ScanResult) -> tuple[np.ndarray, list[AddressCarrier]
     return arr, carriers
 
 
-def build_leads(result: ScanResult, area: Area | None, snapshot: str | None) -> Iterator[Lead]:
-    """Place, clip, complete and convert the scan's candidates into `Lead`s."""
+def build_leads(
+    result: ScanResult, area: Area | None, snapshot: str | None, share: tuple[int, int] = (0, 1)
+) -> Iterator[Lead]:
+    """Place, clip, complete and convert the scan's candidates into `Lead`s; `share` = (k, n) builds only the
+    k-th of n consecutive slices (each lead's completion depends on the carriers, never on other leads)."""
     settings = get_settings()
     lons, lats, _dropped = _points(result)
     placed = ~np.isnan(lons)
@@ -148,7 +157,7 @@ def build_leads(result: ScanResult, area: Area | None, snapshot: str | None) -> 
     if area is not None and placed.any():
         idx = np.flatnonzero(placed)
         keep[idx] = area.mask(lons[idx], lats[idx])
-    chosen = np.flatnonzero(keep)
+    chosen = np.array_split(np.flatnonzero(keep), share[1])[share[0]]
     cands = [result.candidates[i] for i in chosen.tolist()]
     c_lons, c_lats = lons[chosen], lats[chosen]
     own = [address_tuple(c.tags) for c in cands]

@@ -1,0 +1,95 @@
+"""Python work run beside the main thread in a forked child process, its result collected later.
+
+A thread would not do: CPU-bound Python holds the GIL the main thread needs (an index build's area geometry held
+it for 11 of its 16 seconds, and the lead encoding waited). A forked child sees the parent's objects as they are
+(nothing to pickle on the way in) and runs on the other core; only its result comes back, pickled. Where fork is
+missing (Windows) the work runs in a thread instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import signal
+import sys
+import weakref
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Forked(Generic[T]):
+    """`fn(*args)` started now in a child process; `result()` waits for it (and raises what it raised)."""
+
+    def __init__(self, fn: Callable[..., T], *args: Any) -> None:
+        self._future: Future[T] | None = None
+        if not hasattr(os, "fork"):
+            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="forked")
+            self._future = pool.submit(fn, *args)
+            pool.shutdown(wait=False)
+            return
+        sys.stdout.flush()  # or the child's exit would write the parent's pending output a second time
+        sys.stderr.flush()
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            os.close(read)
+            _run_child(write, fn, args)
+        os.close(write)
+        self._pid, self._read = pid, read
+        # a parent that fails before asking for the result must not leave the child blocked on a full pipe
+        self._reaper = weakref.finalize(self, _reap, pid, read)
+
+    def result(self) -> T:
+        if self._future is not None:
+            return self._future.result()
+        self._reaper.detach()
+        with os.fdopen(self._read, "rb") as pipe:
+            data = pipe.read()
+        os.waitpid(self._pid, 0)
+        if not data:
+            raise RuntimeError("the background worker process ended without an answer")
+        ok, value = pickle.loads(data)
+        if not ok:
+            raise value
+        return value  # type: ignore[no-any-return]
+
+
+def _run_child(write: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl+C ends the child quietly; the parent reports it
+    code = 0
+    try:
+        try:
+            payload = pickle.dumps((True, fn(*args)), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException as exc:  # the parent raises it
+            payload = _error_payload(exc)
+        with os.fdopen(write, "wb") as pipe:
+            pipe.write(payload)
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)  # no atexit handlers, no flushing of what the parent owns
+
+
+def _error_payload(exc: BaseException) -> bytes:
+    try:
+        payload = pickle.dumps((False, exc))
+        pickle.loads(payload)  # an exception that cannot come back as itself comes back as its message
+    except Exception:
+        payload = pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+    return payload
+
+
+def _reap(pid: int, read: int) -> None:
+    with contextlib.suppress(OSError):
+        os.close(read)
+    try:
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        if done == 0:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    except (ChildProcessError, ProcessLookupError):
+        pass

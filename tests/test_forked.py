@@ -1,0 +1,76 @@
+"""`Forked`: work in a child process, its result (or its error) back in the parent."""
+
+from __future__ import annotations
+
+import gc
+import os
+
+import pytest
+
+from mapleads.forked import Forked
+
+
+def _total(values: list[int]) -> int:
+    return sum(values)
+
+
+def _pid() -> int:
+    return os.getpid()
+
+
+def _fail(message: str) -> None:
+    raise ValueError(message)
+
+
+def _die() -> None:
+    os._exit(3)
+
+
+class _Unpicklable(Exception):
+    def __init__(self, a: str, b: str) -> None:  # pickles as Exception(args) and fails to come back
+        super().__init__(f"{a} {b}")
+
+
+def _fail_oddly() -> None:
+    raise _Unpicklable("odd", "failure")
+
+
+def _big() -> bytes:
+    return b"x" * (8 * 1024 * 1024)  # far more than a pipe holds: the child blocks until it is read
+
+
+def test_it_returns_what_the_function_returns_on_objects_it_inherited() -> None:
+    values = list(range(100_000))
+    assert Forked(_total, values).result() == sum(values)
+
+
+def test_it_runs_in_another_process() -> None:
+    assert Forked(_pid).result() != os.getpid()
+
+
+def test_it_raises_what_the_child_raised() -> None:
+    with pytest.raises(ValueError, match="bad area"):
+        Forked(_fail, "bad area").result()
+
+
+def test_an_error_that_cannot_be_pickled_comes_back_as_its_message() -> None:
+    with pytest.raises(RuntimeError, match="_Unpicklable: odd failure"):
+        Forked(_fail_oddly).result()
+
+
+def test_it_says_so_when_the_child_ends_without_an_answer() -> None:
+    with pytest.raises(RuntimeError, match="ended without an answer"):
+        Forked(_die).result()
+
+
+def test_a_result_larger_than_a_pipe_comes_back_whole() -> None:
+    assert Forked(_big).result() == _big()
+
+
+def test_an_abandoned_call_leaves_no_child_behind() -> None:
+    call = Forked(_big)
+    pid = call._pid
+    del call
+    gc.collect()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # reaped already: no such child
