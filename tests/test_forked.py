@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 
 import pytest
 
+from mapleads.errors import WorkerError
 from mapleads.forked import Forked
 
 
@@ -59,8 +61,17 @@ def test_an_error_that_cannot_be_pickled_comes_back_as_its_message() -> None:
 
 
 def test_it_says_so_when_the_child_ends_without_an_answer() -> None:
-    with pytest.raises(RuntimeError, match="ended without an answer"):
+    with pytest.raises(WorkerError, match=r"ended without its result \(exit code 3\)"):
         Forked(_die).result()
+
+
+def _killed() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_it_says_how_a_killed_child_ended() -> None:
+    with pytest.raises(WorkerError, match="killed by SIGKILL, perhaps out of memory"):
+        Forked(_killed).result()
 
 
 def test_a_result_larger_than_a_pipe_comes_back_whole() -> None:

@@ -25,3 +25,7 @@ class AreaError(MapleadsError):
 
 class EmptyResultError(MapleadsError):
     """Nothing matched; raised by the CLI only, the API yields nothing instead."""
+
+
+class WorkerError(MapleadsError):
+    """A child process that did part of the work ended without its result (killed, out of memory)."""

@@ -18,6 +18,8 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Generic, TypeVar
 
+from mapleads.errors import WorkerError
+
 T = TypeVar("T")
 
 
@@ -49,13 +51,20 @@ class Forked(Generic[T]):
         self._reaper.detach()
         with os.fdopen(self._read, "rb") as pipe:
             data = pipe.read()
-        os.waitpid(self._pid, 0)
+        _, status = os.waitpid(self._pid, 0)
         if not data:
-            raise RuntimeError("the background worker process ended without an answer")
+            raise WorkerError(f"a worker process ended without its result ({_how_it_ended(status)}): try again")
         ok, value = pickle.loads(data)
         if not ok:
             raise value
         return value  # type: ignore[no-any-return]
+
+
+def _how_it_ended(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        name = signal.Signals(os.WTERMSIG(status)).name
+        return f"killed by {name}" + (", perhaps out of memory" if name == "SIGKILL" else "")
+    return f"exit code {os.waitstatus_to_exitcode(status)}"
 
 
 def _run_child(write: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
