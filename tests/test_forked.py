@@ -85,3 +85,12 @@ def test_an_abandoned_call_leaves_no_child_behind() -> None:
     gc.collect()
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # reaped already: no such child
+
+
+def _unpicklable_result() -> object:
+    return lambda: None  # a lambda cannot be pickled: the child fails while sending
+
+
+def test_a_result_that_cannot_be_sent_is_a_worker_error() -> None:
+    with pytest.raises(WorkerError, match="exit code 1"):
+        Forked(_unpicklable_result).result()

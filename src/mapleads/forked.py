@@ -50,11 +50,14 @@ class Forked(Generic[T]):
             return self._future.result()
         self._reaper.detach()
         with os.fdopen(self._read, "rb") as pipe:
-            data = pipe.read()
+            try:
+                # unpickled as it streams in: the result is never held twice (half an index's records are GBs)
+                ok, value = pickle.load(pipe)
+            except (EOFError, pickle.UnpicklingError):
+                ok, value = None, None
         _, status = os.waitpid(self._pid, 0)
-        if not data:
+        if ok is None:
             raise WorkerError(f"a worker process ended without its result ({_how_it_ended(status)}): try again")
-        ok, value = pickle.loads(data)
         if not ok:
             raise value
         return value  # type: ignore[no-any-return]
@@ -71,12 +74,13 @@ def _run_child(write: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> Non
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl+C ends the child quietly; the parent reports it
     code = 0
     try:
-        try:
-            payload = pickle.dumps((True, fn(*args)), protocol=pickle.HIGHEST_PROTOCOL)
-        except BaseException as exc:  # the parent raises it
-            payload = _error_payload(exc)
         with os.fdopen(write, "wb") as pipe:
-            pipe.write(payload)
+            try:
+                value = fn(*args)
+            except BaseException as exc:  # the parent raises it
+                pipe.write(_error_payload(exc))
+            else:
+                pickle.dump((True, value), pipe, protocol=pickle.HIGHEST_PROTOCOL)
     except BaseException:
         code = 1
     finally:

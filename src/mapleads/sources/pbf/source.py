@@ -41,12 +41,13 @@ class WholeScan:
     snapshot: str | None
     places: Forked[list[Place]]
     data_box: tuple[float, float, float, float] | None
+    placement: Placement
 
     def leads(self, part: int = 0, parts: int = 1) -> Iterator[Lead]:
         """The leads of part `part` of `parts` (consecutive slices, in the file's order; each part can be built
         in a process of its own)."""
         with paused_gc():
-            yield from build_leads(self.result, None, self.snapshot, (part, parts))
+            yield from build_leads(self.result, None, self.snapshot, (part, parts), self.placement)
 
 
 class PbfSource:
@@ -89,7 +90,9 @@ class PbfSource:
             data_box = data_extent(self.path) if objects.has_areas() else header_box(self.path)
         # in a child process: a thread building the areas held the GIL the lead building needs
         places = Forked(build_places, objects, lines, result.label_points, data_box)
-        return WholeScan(result, stated or result.latest, places, data_box)
+        with paused_gc():
+            placement = place_candidates(result, None)  # while the areas are built
+        return WholeScan(result, stated or result.latest, places, data_box, placement)
 
     def leads(self, query: Query, progress: Progress | None = None) -> Iterator[Lead]:
         taxonomy = get_taxonomy()
@@ -145,23 +148,45 @@ def _address_areas(result: ScanResult) -> tuple[np.ndarray, list[AddressCarrier]
     return arr, carriers
 
 
-def build_leads(
-    result: ScanResult, area: Area | None, snapshot: str | None, share: tuple[int, int] = (0, 1)
-) -> Iterator[Lead]:
-    """Place, clip, complete and convert the scan's candidates into `Lead`s; `share` = (k, n) builds only the
-    k-th of n consecutive slices (each lead's completion depends on the carriers, never on other leads)."""
-    settings = get_settings()
+@dataclass(slots=True)
+class Placement:
+    """A point for every candidate, the ones the area keeps (`chosen`) and the address areas: the geometry work
+    done once, before the leads are built (in parts, each in a process of its own, if asked)."""
+
+    lons: np.ndarray
+    lats: np.ndarray
+    chosen: np.ndarray
+    area_geoms: np.ndarray
+    area_carriers: list[AddressCarrier]
+
+
+def place_candidates(result: ScanResult, area: Area | None) -> Placement:
     lons, lats, _dropped = _points(result)
     placed = ~np.isnan(lons)
     keep = placed.copy()
     if area is not None and placed.any():
         idx = np.flatnonzero(placed)
         keep[idx] = area.mask(lons[idx], lats[idx])
-    chosen = np.array_split(np.flatnonzero(keep), share[1])[share[0]]
-    cands = [result.candidates[i] for i in chosen.tolist()]
-    c_lons, c_lats = lons[chosen], lats[chosen]
-    own = [address_tuple(c.tags) for c in cands]
     area_geoms, area_carriers = _address_areas(result)
+    return Placement(lons, lats, np.flatnonzero(keep), area_geoms, area_carriers)
+
+
+def build_leads(
+    result: ScanResult,
+    area: Area | None,
+    snapshot: str | None,
+    share: tuple[int, int] = (0, 1),
+    placement: Placement | None = None,
+) -> Iterator[Lead]:
+    """Place, clip, complete and convert the scan's candidates into `Lead`s; `share` = (k, n) builds only the
+    k-th of n consecutive slices (each lead's completion depends on the carriers, never on other leads)."""
+    settings = get_settings()
+    placement = placement or place_candidates(result, area)
+    chosen = np.array_split(placement.chosen, share[1])[share[0]]
+    cands = [result.candidates[i] for i in chosen.tolist()]
+    c_lons, c_lats = placement.lons[chosen], placement.lats[chosen]
+    own = [address_tuple(c.tags) for c in cands]
+    area_geoms, area_carriers = placement.area_geoms, placement.area_carriers
     pts = result.address_points
     completions = addresses.complete(
         c_lons,
