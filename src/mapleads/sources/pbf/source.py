@@ -37,6 +37,9 @@ from mapleads.taxonomy import get_taxonomy
 
 @dataclass(slots=True)
 class WholeScan:
+    """One scan of a whole file, for an index: the candidates (placed once), the snapshot date, the named places
+    being built in a child process, and the data's box."""
+
     result: ScanResult
     snapshot: str | None
     places: Forked[list[Place]]
