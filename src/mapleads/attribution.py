@@ -18,7 +18,6 @@ CREDITS: dict[str, str] = {
 
 
 @lru_cache(maxsize=64)
-@lru_cache(maxsize=256)  # a handful of distinct sources; asked once per exported lead
 def credit_for(source: str) -> str:
     """Credit line for one lead's source; merged leads carry sources joined with '+'."""
     return "; ".join(dict.fromkeys(CREDITS.get(s, s) for s in source.split("+") if s))

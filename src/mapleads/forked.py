@@ -12,7 +12,6 @@ import contextlib
 import os
 import pickle
 import signal
-import sys
 import weakref
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -33,8 +32,6 @@ class Forked(Generic[T]):
             self._future = pool.submit(fn, *args)
             pool.shutdown(wait=False)
             return
-        sys.stdout.flush()  # or the child's exit would write the parent's pending output a second time
-        sys.stderr.flush()
         read, write = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: never returns

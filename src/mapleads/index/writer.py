@@ -80,9 +80,7 @@ class LeadColumns:
         """The columns as plain lists: what a process that encoded some of the leads hands back."""
         return self.ids, self.lats, self.lons, self.categories, self.blobs, self.snapshot_date
 
-    def absorb(
-        self, parts: tuple[list[str], list[float], list[float], list[list[str]], list[bytes], str | None]
-    ) -> None:
+    def absorb(self, parts: ColumnParts) -> None:
         """Append the columns another `LeadColumns` handed over with `parts()` (its leads come after ours)."""
         ids, lats, lons, categories, blobs, snapshot_date = parts
         self.ids += ids

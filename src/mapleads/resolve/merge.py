@@ -18,7 +18,7 @@ from typing import Any, Literal
 from mapleads.lead import ADDRESS_PARTS, Address, Lead, Provenance
 from mapleads.resolve.addresses import address_key
 from mapleads.resolve.names import name_key
-from mapleads.resolve.urls import url_key
+from mapleads.resolve.urls import page_of, url_key
 
 DEFAULT_TRUST = ("osm", "google", "overture", "file")
 SCALAR_FIELDS: dict[str, Callable[[Any], Any]] = {
@@ -27,7 +27,7 @@ SCALAR_FIELDS: dict[str, Callable[[Any], Any]] = {
     "category": lambda v: v,
     "website": lambda v: _page_key(v) or v,
     "opening_hours": lambda v: "".join(v.split()).casefold(),
-    "brand": lambda v: name_key(v),
+    "brand": name_key,
     "brand_wikidata": lambda v: v,
     "wikidata": lambda v: v,
 }
@@ -37,7 +37,7 @@ _LEAD_FIELDS = tuple(f.name for f in dataclasses.fields(Lead))
 
 def _page_key(url: str) -> str | None:
     """`url_key` of a website the resolver has made canonical already (parsing it again finds nothing new)."""
-    return url.partition("://")[2].removeprefix("www.") if url.startswith(("https://", "http://")) else url_key(url)
+    return page_of(url) if url.startswith(("https://", "http://")) else url_key(url)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +77,8 @@ def merge_leads(leads: Sequence[Lead], policy: MergePolicy | None = None) -> Lea
     best = ranked[0]
     rule = f"merge:{policy.prefer}"
     fields = {name: getattr(best, name) for name in _LEAD_FIELDS}  # `dataclasses.replace`, without its checks
-    fields.update(categories=[], tags=dict(best.tags), phones=[], phones_raw=[], emails=[], socials={}, provenance={})
-    fields["extra"] = {}
+    fields.update(categories=[], phones=[], phones_raw=[], emails=[], socials={}, provenance={}, extra={})
+    fields["tags"] = dict(best.tags)
     merged = Lead(**fields)
     alternates: dict[str, list[dict[str, str]]] = {}
     # fields won by one member without a provenance of their own share one record (a merged lead has a dozen)

@@ -77,8 +77,12 @@ def url_key(url: str | None) -> str | None:
     canon = canonical_url(url)
     if canon is None:
         return None
-    rest = canon.partition("://")[2]
-    return rest.removeprefix("www.")
+    return page_of(canon)
+
+
+def page_of(canon: str) -> str:
+    """A canonical URL without scheme and ``www.``."""
+    return canon.partition("://")[2].removeprefix("www.")
 
 
 @lru_cache(maxsize=_CACHE)
@@ -155,4 +159,4 @@ class WebKeys:
             return None, None, None
         hostname, path = _host_and_path(canon)
         domain = _registered(hostname)
-        return _domain_key(hostname, path, domain), canon.partition("://")[2].removeprefix("www."), domain
+        return _domain_key(hostname, path, domain), page_of(canon), domain
