@@ -8,15 +8,16 @@ taxonomy) are picked automatically, so "auto" never answers from stale data.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mapleads.areas import Area, area_from_bbox, area_from_polygon_file, area_from_radius, check_area_options
 from mapleads.errors import AreaError, MapleadsError
 from mapleads.index.locate import region_for
-from mapleads.index.places import knows_place
-from mapleads.index.reader import RegionIndex
 from mapleads.index.store import MANIFEST, index_summary
 from mapleads.regions.store import LocalRegion, list_local
+
+if TYPE_CHECKING:  # the reader (and pyarrow, 30 MB) is loaded only when there is an index to open
+    from mapleads.index.reader import RegionIndex
 
 _OPEN: dict[Path, tuple[int, RegionIndex]] = {}
 
@@ -27,6 +28,8 @@ def open_index(folder: Path) -> RegionIndex:
     stamp = (folder / MANIFEST).stat().st_mtime_ns if (folder / MANIFEST).exists() else -1
     cached = _OPEN.get(folder)
     if cached is None or cached[0] != stamp:
+        from mapleads.index.reader import RegionIndex
+
         cached = (stamp, RegionIndex(folder))
         _OPEN[folder] = cached
     return cached[1]
@@ -59,6 +62,8 @@ def pick_index(
         return index_for(path)
     indexes = [open_index(r.index_dir) for r in list_local() if _fresh(r)]
     if place:
+        from mapleads.index.places import knows_place
+
         having = [ix for ix in indexes if knows_place(ix.places, place)]
         if len(having) > 1:
             names = ", ".join(str(ix.manifest.get("region")) for ix in having)

@@ -77,19 +77,44 @@ def complete(
             found[cand] = Completion(area_addrs[ti], "enclosing_building", f"{KINDS[kind]}/{osm_id}")
     rest = np.array([i for i in todo.tolist() if i not in found], dtype=np.int64)
     if len(rest) and len(point_lons):
-        px, py = project(point_lons, point_lats)
-        tree = shapely.STRtree(shapely.points(px, py))
-        qx, qy = project(lons[rest], lats[rest])
-        (qi_arr, ti_arr), dist = tree.query_nearest(
-            shapely.points(qx, qy), max_distance=radius_m, return_distance=True, all_matches=False
-        )
-        for qi, ti, d in zip(qi_arr.tolist(), ti_arr.tolist(), dist.tolist(), strict=True):
-            cand = int(rest[qi])
-            if cand in found or not _compatible(own[cand], point_addrs[ti]):
+        for cand, ti, d in zip(*_nearest_points(lons[rest], lats[rest], point_lons, point_lats, radius_m), strict=True):
+            cand = int(rest[cand])
+            if not _compatible(own[cand], point_addrs[ti]):
                 continue
             kind, osm_id = point_refs[ti]
-            found[cand] = Completion(point_addrs[ti], "nearest_address", f"{KINDS[kind]}/{osm_id}", round(float(d), 1))
+            found[cand] = Completion(point_addrs[ti], "nearest_address", f"{KINDS[kind]}/{osm_id}", round(d, 1))
     return found
+
+
+#: address points turned into geometries at a time: a city's are a few hundred thousand, a country's millions
+POINT_CHUNK = 32_768
+
+
+def _nearest_points(
+    lons: np.ndarray, lats: np.ndarray, point_lons: np.ndarray, point_lats: np.ndarray, radius_m: float
+) -> tuple[list[int], list[int], list[float]]:
+    """For each query point with an address point within `radius_m`: (query index, nearest point's index,
+    metres), the lower index winning a tie. The tree holds the queries and the address points stream past it in
+    chunks, so memory does not grow with the carriers (a tree of every address point was 60 MB for 150 k)."""
+    qx, qy = project(lons, lats)
+    tree = shapely.STRtree(shapely.points(qx, qy))
+    queries: list[np.ndarray] = []
+    points: list[np.ndarray] = []
+    dists: list[np.ndarray] = []
+    for start in range(0, len(point_lons), POINT_CHUNK):
+        px, py = project(point_lons[start : start + POINT_CHUNK], point_lats[start : start + POINT_CHUNK])
+        pi, qi = tree.query(shapely.points(px, py), predicate="dwithin", distance=radius_m)
+        d = np.hypot(qx[qi] - px[pi], qy[qi] - py[pi])
+        queries.append(qi)
+        points.append(pi + start)
+        dists.append(d)
+    if not queries:
+        return [], [], []
+    qi, pi, d = np.concatenate(queries), np.concatenate(points), np.concatenate(dists)
+    order = np.lexsort((pi, d, qi))  # by query, then distance, then point index
+    qi, pi, d = qi[order], pi[order], d[order]
+    first = np.flatnonzero(np.r_[True, qi[1:] != qi[:-1]]) if len(qi) else np.empty(0, dtype=np.int64)
+    return qi[first].tolist(), pi[first].tolist(), d[first].tolist()
 
 
 def _compatible(own: AddressTuple, other: AddressTuple) -> bool:

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from sys import intern
 from typing import TypeVar
 
 import osmium
@@ -37,14 +38,36 @@ AddressTuple = tuple[str | None, str | None, str | None, str | None, str | None,
 
 @dataclass(slots=True)
 class Candidate:
+    """A named business object. Its tags are held as two tuples, the keys shared by every candidate with the
+    same key set (`TagStore`): a dict per candidate with its own key strings was half the scan's memory."""
+
     kind: int
     osm_id: int
-    tags: dict[str, str]
+    keys: tuple[str, ...]
+    values: tuple[str, ...]
     categories: list[str]
     lon: float | None = None  # nodes only; ways/relations get a point from their geometry
     lat: float | None = None
     wkb: bytes | None = None  # ways: the way as a WKB linestring
     members: list[tuple[int, str]] | None = None  # relations: (way id, role)
+
+    @property
+    def tags(self) -> dict[str, str]:
+        return dict(zip(self.keys, self.values, strict=True))
+
+
+class TagStore:
+    """One tuple of key strings per distinct key set: businesses share a few thousand key sets, so the key strings
+    of a million candidates are held a few thousand times."""
+
+    def __init__(self) -> None:
+        self._keys: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def candidate(self, kind: int, osm_id: int, tags: dict[str, str], categories: list[str], **place: object) -> Candidate:
+        keys = tuple(tags)
+        keys = self._keys.setdefault(keys, keys)
+        # values repeat too ("yes", a city, a street, opening hours): one string each
+        return Candidate(kind, osm_id, keys, tuple(map(intern, tags.values())), categories, **place)  # type: ignore[arg-type]
 
 
 @dataclass(slots=True)
@@ -72,12 +95,16 @@ class ScanResult:
 
 
 def address_tuple(tags: Mapping[str, str]) -> AddressTuple:
+    """The address parts a carrier lends; streets, postcodes and cities repeat, so each is held once."""
+    street = tags.get("addr:street") or tags.get("addr:place")
+    postcode = tags.get("addr:postcode")
+    city = tags.get("addr:city")
     return (
-        tags.get("addr:street") or tags.get("addr:place"),
+        intern(street) if street else None,
         tags.get("addr:housenumber"),
         tags.get("addr:unit"),
-        tags.get("addr:postcode"),
-        tags.get("addr:city"),
+        intern(postcode) if postcode else None,
+        intern(city) if city else None,
         (tags.get("addr:country") or "").upper() or None,
     )
 
@@ -122,6 +149,7 @@ def scan(
     """
     wanted = set(categories) if categories is not None else None
     result = ScanResult()
+    store = TagStore()
     factory = osmium.geom.WKBFactory()
     classify = taxonomy.classify
     w, s, e, n = bbox if bbox else (-180.0, -90.0, 180.0, 90.0)
@@ -165,7 +193,7 @@ def scan(
                 if "name" in tags and w <= lon <= e and s <= lat <= n:
                     cats = classify(tags)
                     if cats is not None and (wanted is None or not wanted.isdisjoint(cats)):
-                        result.candidates.append(Candidate(NODE, obj.id, tags, cats, lon, lat))
+                        result.candidates.append(store.candidate(NODE, obj.id, tags, cats, lon=lon, lat=lat))
             elif isinstance(obj, osmium.osm.Way):
                 otags = obj.tags
                 has_address = "addr:housenumber" in otags and obj.is_closed()
@@ -188,7 +216,7 @@ def scan(
                 if has_address:
                     result.address_areas.append(AddressCarrier(WAY, obj.id, address_tuple(tags), wkb=wkb))
                 if way_cats is not None:
-                    result.candidates.append(Candidate(WAY, obj.id, tags, way_cats, wkb=wkb))
+                    result.candidates.append(store.candidate(WAY, obj.id, tags, way_cats, wkb=wkb))
             elif isinstance(obj, osmium.osm.Relation):
                 otags = obj.tags
                 is_area = otags.get("type") in AREA_RELATION_TYPES
@@ -211,7 +239,7 @@ def scan(
                 if has_address:
                     result.address_areas.append(AddressCarrier(RELATION, obj.id, address_tuple(tags), members=members))
                 if rel_cats is not None:
-                    result.candidates.append(Candidate(RELATION, obj.id, tags, rel_cats, members=members))
+                    result.candidates.append(store.candidate(RELATION, obj.id, tags, rel_cats, members=members))
                 continue
             if has_address and (country := tags.get("addr:country")):
                 result.countries[country.upper()] += 1
