@@ -63,7 +63,9 @@ class TagStore:
     def __init__(self) -> None:
         self._keys: dict[tuple[str, ...], tuple[str, ...]] = {}
 
-    def candidate(self, kind: int, osm_id: int, tags: dict[str, str], categories: list[str], **place: object) -> Candidate:
+    def candidate(
+        self, kind: int, osm_id: int, tags: dict[str, str], categories: list[str], **place: object
+    ) -> Candidate:
         keys = tuple(tags)
         keys = self._keys.setdefault(keys, keys)
         # values repeat too ("yes", a city, a street, opening hours): one string each
