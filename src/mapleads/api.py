@@ -9,7 +9,7 @@ from typing import Any
 from mapleads.areas import Area, area_from_bbox, area_from_polygon_file, area_from_radius, check_area_options
 from mapleads.lead import Lead
 from mapleads.pipeline import run
-from mapleads.sources import Progress, Query, Source, get_source
+from mapleads.sources import LeadParts, PartedSource, Progress, Query, Source, get_source
 from mapleads.taxonomy import get_taxonomy
 
 
@@ -76,3 +76,23 @@ def extract(
     if resolve:
         stages["resolve"] = {}
     return run(src.leads(query, progress), stages, limit=limit)
+
+
+def extract_parts(
+    what: str | Iterable[str] = "all",
+    *,
+    source: str = "pbf",
+    source_options: dict[str, Any] | None = None,
+    area: Area | None = None,
+    progress: Progress | None = None,
+    parts: int = 2,
+) -> LeadParts | None:
+    """A plain extraction (normalised leads; no enrichment, resolution or limit) as `parts` streams that separate
+    processes can build and write; the input is read before this returns. None when the source cannot split its
+    work (a .pbf can; a live source cannot), so the caller runs `extract` instead."""
+    categories = get_taxonomy().resolve(what)
+    src = get_source(source, **(source_options or {}))
+    if not isinstance(src, PartedSource):
+        return None
+    found = src.lead_parts(Query(categories=categories, area=area), progress, parts)
+    return LeadParts([run(stream, {"normalize": {}}) for stream in found.streams], found.count)

@@ -71,6 +71,12 @@ class Settings(BaseSettings):
     address_radius_m: float = Field(
         default=25.0, gt=0, description="Max distance to the nearest address point for address completion."
     )
+    write_processes: int = Field(
+        default=2,
+        ge=1,
+        description="Processes that build and write the leads of a plain extraction (`extract --no-resolve` to "
+        "CSV, JSON, NDJSON or GeoJSON) once the file is read; 1 keeps the work in one process.",
+    )
 
     @field_validator("node_locations")
     @classmethod

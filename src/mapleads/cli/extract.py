@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import chain
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,14 +14,16 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from rich.table import Table
 from shapely.geometry import box
 
-from mapleads.api import extract, resolve_area
+from mapleads.api import extract, extract_parts, resolve_area
 from mapleads.areas import Area
 from mapleads.errors import EmptyResultError, MapleadsError
 from mapleads.export import write_leads
 from mapleads.export.formats import check_fields, check_writable
+from mapleads.export.parts import write_lead_parts
 from mapleads.index import auto_source
 from mapleads.lead import Lead
-from mapleads.sources import Source, get_source
+from mapleads.settings import get_settings
+from mapleads.sources import LeadParts, Source, get_source
 from mapleads.taxonomy import get_taxonomy
 
 out = Console(stderr=True)
@@ -45,6 +47,16 @@ class Summary:
             self.have["opening hours"] += bool(lead.opening_hours)
             self.have["full address"] += lead.address.is_full
             yield lead
+
+    @classmethod
+    def total(cls, parts: Iterable[Summary]) -> Summary:
+        """One summary of leads tallied in parts (by several processes)."""
+        whole = cls()
+        for part in parts:
+            whole.count += part.count
+            for name, n in part.have.items():
+                whole.have[name] += n
+        return whole
 
     def table(self, title: str) -> Table:
         table = Table(title=title, show_header=True, header_style="bold")
@@ -134,33 +146,62 @@ def extract_command(
     if area is not None and not quiet:
         for note in area.notes:
             out.print(f"[yellow]note:[/yellow] {escape(note)}", highlight=False)
+    # a plain extraction to a file is built and written by several processes once the file is read
+    processes = get_settings().write_processes
+    plain = output is not None and not (resolve or enrich) and limit is None and processes > 1
+    parts: LeadParts | None = None
     if progress:
         progress.start()
     try:
-        leads = extract(
-            what,
-            source=source,
-            source_options=options,
-            area=area,
-            limit=limit,
-            enrich=enrich,
-            resolve=resolve,
-            progress=report if progress else None,
-        )
-        first = next(leads, None)
+        if plain:
+            parts = extract_parts(
+                what,
+                source=source,
+                source_options=options,
+                area=area,
+                progress=report if progress else None,
+                parts=processes,
+            )
+        if parts is None:
+            leads = extract(
+                what,
+                source=source,
+                source_options=options,
+                area=area,
+                limit=limit,
+                enrich=enrich,
+                resolve=resolve,
+                progress=report if progress else None,
+            )
+            first = next(leads, None)
     finally:
         if progress:
             progress.stop()
-    if first is None:
+    empty = parts.count == 0 if parts is not None else first is None
+    if empty:
         raise _outside_error(src, area, source_file) or EmptyResultError(
             "no leads matched: try other categories or a larger area (nothing was written)"
         )
-    summary = Summary()
-    stream = summary.watch(chain([first], leads))
-    if output is None:
-        _preview(stream)
+    meta = {"query": " ".join(what)}
+    if parts is not None and output is not None:
+        tallies = [Summary() for _ in parts.streams]
+        _, reports = write_lead_parts(
+            [tally.watch(stream) for tally, stream in zip(tallies, parts.streams, strict=True)],
+            output,
+            fields=field_list,
+            bom=bom,
+            metadata=meta,
+            report=tallies.__getitem__,
+        )
+        summary = Summary.total(r for r in reports if r is not None)
     else:
-        write_leads(stream, output, fields=field_list, bom=bom, metadata={"query": " ".join(what)})
+        assert first is not None
+        summary = Summary()
+        stream = summary.watch(chain([first], leads))
+        if output is None:
+            _preview(stream)
+        else:
+            write_leads(stream, output, fields=field_list, bom=bom, metadata=meta)
     if not quiet:
         where = place or bbox or (f"{radius or '500m'} around {near}" if near else None) or polygon or "everywhere"
         out.print(summary.table(f"{' '.join(what)} — {where}"))

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gc
+import io
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -99,22 +102,34 @@ def write_leads(
     format_for(path)
     columns = check_fields(fields)
     fmt = check_writable(path)
-    target = Path(path)
-    tmp = target.with_name(f".{target.name}.partial")
     seen_sources: set[str] = set()
-
-    def tracked() -> Iterator[Lead]:
-        for lead in leads:
-            seen_sources.add(lead.source)
-            yield lead
-
     meta = dict(metadata or {})
 
     def final_meta() -> dict[str, Any]:
-        return {**meta, "attribution": credits_for(sorted(seen_sources)) or None}
+        return attributed(meta, seen_sources)
 
+    with replacing(Path(path)) as tmp:
+        return _WRITERS[fmt](tracked(leads, seen_sources), tmp, columns, fields is not None, bom, final_meta)
+
+
+def tracked(leads: Iterable[Lead], sources: set[str]) -> Iterator[Lead]:
+    """The leads, noting their sources (for the attribution the file must carry)."""
+    for lead in leads:
+        sources.add(lead.source)
+        yield lead
+
+
+def attributed(meta: dict[str, Any], sources: set[str]) -> dict[str, Any]:
+    return {**meta, "attribution": credits_for(sorted(sources)) or None}
+
+
+@contextlib.contextmanager
+def replacing(target: Path) -> Iterator[Path]:
+    """A temporary name beside `target`, renamed to it when the block succeeds: a failed run never leaves a half
+    file, and an old file of that name stays until the new one is whole."""
+    tmp = target.with_name(f".{target.name}.partial")
     try:
-        count = _WRITERS[fmt](tracked(), tmp, columns, fields is not None, bom, final_meta)
+        yield tmp
         os.replace(tmp, target)
     except OSError as exc:  # a full disk, or a directory in the way: nothing is left behind
         tmp.unlink(missing_ok=True)
@@ -124,21 +139,49 @@ def write_leads(
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return count
 
 
 MetaFn = Callable[[], dict[str, Any]]
 
 
-def _write_csv(leads: Iterator[Lead], path: Path, columns: list[str], _: bool, bom: bool, __: MetaFn) -> int:
+@dataclass(frozen=True, slots=True)
+class TextFormat:
+    """A text format as head, records and tail, so one file can be written in parts by several processes and
+    joined: `sep` goes between records (a part written with `first=False` starts with one)."""
+
+    head: Callable[[list[str], bool], bytes]
+    body: Callable[[BinaryIO, Iterator[Lead], list[str], bool, bool], int]
+    tail: Callable[[dict[str, Any], int], bytes]
+    sep: bytes = b""
+
+    def write(self, leads: Iterator[Lead], path: Path, columns: list[str], flat: bool, bom: bool, meta: MetaFn) -> int:
+        with open(path, "wb") as fh:
+            fh.write(self.head(columns, bom))
+            n = self.body(fh, leads, columns, flat, True)
+            fh.write(self.tail(meta(), n))
+        return n
+
+
+def _csv_head(columns: list[str], bom: bool) -> bytes:
+    text = io.StringIO(newline="")
+    csv.DictWriter(text, fieldnames=columns).writeheader()
+    return ("\ufeff" if bom else "").encode() + text.getvalue().encode()
+
+
+def _csv_body(fh: BinaryIO, leads: Iterator[Lead], columns: list[str], _: bool, __: bool) -> int:
+    text = io.TextIOWrapper(fh, encoding="utf-8", newline="")
+    writer = csv.DictWriter(text, fieldnames=columns)
     n = 0
-    with open(path, "w", newline="", encoding="utf-8-sig" if bom else "utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=columns)
-        writer.writeheader()
-        for lead in leads:
-            writer.writerow(flat_row(lead, columns))
-            n += 1
+    for lead in leads:
+        writer.writerow(flat_row(lead, columns))
+        n += 1
+    text.flush()
+    text.detach()  # the caller's file stays open
     return n
+
+
+def _no_tail(_: dict[str, Any], __: int) -> bytes:
+    return b""
 
 
 def _write_xlsx(leads: Iterator[Lead], path: Path, columns: list[str], _: bool, __: bool, meta: MetaFn) -> int:
@@ -214,46 +257,55 @@ def _credit_member(source: str) -> bytes:
     return b',"' + ATTRIBUTION_COLUMN.encode() + b'":' + orjson.dumps(credit_for(source)) + b"}"
 
 
-def _write_json(leads: Iterator[Lead], path: Path, columns: list[str], flat: bool, _: bool, meta: MetaFn) -> int:
+def _json_body(fh: BinaryIO, leads: Iterator[Lead], columns: list[str], flat: bool, first: bool) -> int:
     n = 0
-    with open(path, "wb") as fh:
-        fh.write(b'{"leads": [\n')
-        for lead in leads:
-            if n:
-                fh.write(b",\n")
-            fh.write(_json_record(lead, columns, flat))
-            n += 1
-        fh.write(b'\n], "metadata": ' + orjson.dumps({**meta(), "count": n}) + b"}\n")
+    for lead in leads:
+        if n or not first:
+            fh.write(b",\n")
+        fh.write(_json_record(lead, columns, flat))
+        n += 1
     return n
 
 
-def _write_ndjson(leads: Iterator[Lead], path: Path, columns: list[str], flat: bool, _: bool, __: MetaFn) -> int:
+def _metadata_tail(meta: dict[str, Any], n: int) -> bytes:
+    return b'\n], "metadata": ' + orjson.dumps({**meta, "count": n}) + b"}\n"
+
+
+def _ndjson_body(fh: BinaryIO, leads: Iterator[Lead], columns: list[str], flat: bool, _: bool) -> int:
     n = 0
-    with open(path, "wb") as fh:
-        for lead in leads:
-            fh.write(_json_record(lead, columns, flat) + b"\n")
-            n += 1
+    for lead in leads:
+        fh.write(_json_record(lead, columns, flat) + b"\n")
+        n += 1
     return n
 
 
-def _write_geojson(leads: Iterator[Lead], path: Path, columns: list[str], flat: bool, _: bool, meta: MetaFn) -> int:
-    """RFC 7946: a FeatureCollection of Points in WGS 84, [lon, lat] order; metadata as a foreign member."""
+def _geojson_body(fh: BinaryIO, leads: Iterator[Lead], columns: list[str], flat: bool, first: bool) -> int:
+    """RFC 7946 Features: Points in WGS 84, [lon, lat] order."""
     n = 0
-    with open(path, "wb") as fh:
-        fh.write(b'{"type": "FeatureCollection", "features": [\n')
-        for lead in leads:
-            geometry = (
-                {"type": "Point", "coordinates": [lead.lon, lead.lat]}
-                if lead.lat is not None and lead.lon is not None
-                else None
-            )
-            head = orjson.dumps({"type": "Feature", "id": lead.id, "geometry": geometry})
-            if n:
-                fh.write(b",\n")
-            fh.write(head[:-1] + b',"properties":' + _json_record(lead, columns, flat) + b"}")
-            n += 1
-        fh.write(b'\n], "metadata": ' + orjson.dumps({**meta(), "count": n}) + b"}\n")
+    for lead in leads:
+        geometry = (
+            {"type": "Point", "coordinates": [lead.lon, lead.lat]}
+            if lead.lat is not None and lead.lon is not None
+            else None
+        )
+        head = orjson.dumps({"type": "Feature", "id": lead.id, "geometry": geometry})
+        if n or not first:
+            fh.write(b",\n")
+        fh.write(head[:-1] + b',"properties":' + _json_record(lead, columns, flat) + b"}")
+        n += 1
     return n
+
+
+#: the formats a file of which can be written in parts and joined (`mapleads.export.parts`)
+TEXT_FORMATS: dict[str, TextFormat] = {
+    "csv": TextFormat(_csv_head, _csv_body, _no_tail),
+    "json": TextFormat(lambda _, __: b'{"leads": [\n', _json_body, _metadata_tail, b",\n"),
+    "ndjson": TextFormat(lambda _, __: b"", _ndjson_body, _no_tail),
+    # a FeatureCollection; the metadata is a foreign member
+    "geojson": TextFormat(
+        lambda _, __: b'{"type": "FeatureCollection", "features": [\n', _geojson_body, _metadata_tail, b",\n"
+    ),
+}
 
 
 def _write_parquet(leads: Iterator[Lead], path: Path, columns: list[str], _: bool, __: bool, meta: MetaFn) -> int:
@@ -277,10 +329,7 @@ def _write_parquet(leads: Iterator[Lead], path: Path, columns: list[str], _: boo
 
 
 _WRITERS: dict[str, Callable[[Iterator[Lead], Path, list[str], bool, bool, MetaFn], int]] = {
-    "csv": _write_csv,
     "xlsx": _write_xlsx,
-    "json": _write_json,
-    "ndjson": _write_ndjson,
-    "geojson": _write_geojson,
     "parquet": _write_parquet,
+    **{name: text.write for name, text in TEXT_FORMATS.items()},
 }

@@ -16,4 +16,5 @@ def __getattr__(name: str) -> Any:
         return RegionIndex
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
 __all__ = ["RegionIndex", "auto_source", "index_for", "open_index", "pick_index"]

@@ -6,7 +6,7 @@ import importlib
 import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from mapleads.areas import Area
 from mapleads.errors import MapleadsError
@@ -33,6 +33,23 @@ class Source(Protocol):
         ...
 
     def leads(self, query: Query, progress: Progress | None = None) -> Iterator[Lead]: ...
+
+
+@dataclass(slots=True)
+class LeadParts:
+    """A query's leads as independent streams (built on iteration, in whichever process iterates), and how many
+    there are in all: known before any is built."""
+
+    streams: list[Iterator[Lead]]
+    count: int
+
+
+@runtime_checkable
+class PartedSource(Source, Protocol):
+    """A source that reads its input once and then builds the leads in parts, so a plain extraction can build
+    and write them on every core (the .pbf source)."""
+
+    def lead_parts(self, query: Query, progress: Progress | None = None, parts: int = 2) -> LeadParts: ...
 
 
 SourceFactory = Callable[..., Source]

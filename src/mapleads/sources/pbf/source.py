@@ -14,7 +14,7 @@ from mapleads.forked import Forked
 from mapleads.lead import Lead, Provenance
 from mapleads.memory import paused_gc
 from mapleads.settings import get_settings
-from mapleads.sources.base import Progress, Query
+from mapleads.sources.base import LeadParts, Progress, Query
 from mapleads.sources.osm_tags import SOURCE, lead_from_tags
 from mapleads.sources.pbf import addresses, geometry
 from mapleads.sources.pbf.place_objects import PlaceObjects
@@ -36,21 +36,31 @@ from mapleads.taxonomy import get_taxonomy
 
 
 @dataclass(slots=True)
-class WholeScan:
-    """One scan of a whole file, for an index: the candidates (placed once), the snapshot date, the named places
-    being built in a child process, and the data's box."""
+class Scanned:
+    """A file read once for a query: the candidates placed and clipped, their leads built on demand, in parts if
+    asked (consecutive slices in the file's order, each buildable in a process of its own: a lead's completion
+    depends on the address carriers, never on other leads)."""
 
     result: ScanResult
+    area: Area | None
     snapshot: str | None
-    places: Forked[list[Place]]
-    data_box: tuple[float, float, float, float] | None
     placement: Placement
 
+    def __len__(self) -> int:
+        return len(self.placement.chosen)
+
     def leads(self, part: int = 0, parts: int = 1) -> Iterator[Lead]:
-        """The leads of part `part` of `parts` (consecutive slices, in the file's order; each part can be built
-        in a process of its own)."""
         with paused_gc():
-            yield from build_leads(self.result, None, self.snapshot, (part, parts), self.placement)
+            yield from build_leads(self.result, self.area, self.snapshot, (part, parts), self.placement)
+
+
+@dataclass(slots=True)
+class WholeScan(Scanned):
+    """One scan of a whole file, for an index: also the named places (being built in a child process) and the
+    data's box."""
+
+    places: Forked[list[Place]]
+    data_box: tuple[float, float, float, float] | None
 
 
 class PbfSource:
@@ -95,16 +105,23 @@ class PbfSource:
         places = Forked(build_places, objects, lines, result.label_points, data_box)
         with paused_gc():
             placement = place_candidates(result, None)  # while the areas are built
-        return WholeScan(result, stated or result.latest, places, data_box, placement)
+        return WholeScan(result, None, stated or result.latest, placement, places, data_box)
+
+    def scanned(self, query: Query, progress: Progress | None = None) -> Scanned:
+        """The file read for a query; its leads are built when asked for (`Scanned.leads`)."""
+        stated = header_timestamp(self.path)
+        bounds = query.area.bounds if query.area is not None else None
+        with paused_gc():
+            result = scan(self.path, get_taxonomy(), query.categories, bounds, progress, dated=stated is None)
+            return Scanned(result, query.area, stated or result.latest, place_candidates(result, query.area))
 
     def leads(self, query: Query, progress: Progress | None = None) -> Iterator[Lead]:
-        taxonomy = get_taxonomy()
-        bounds = query.area.bounds if query.area is not None else None
-        stated = header_timestamp(self.path)
-        with paused_gc():
-            result = scan(self.path, taxonomy, query.categories, bounds, progress, dated=stated is None)
-            snapshot = stated or result.latest
-            yield from build_leads(result, query.area, snapshot)
+        yield from self.scanned(query, progress).leads()
+
+    def lead_parts(self, query: Query, progress: Progress | None = None, parts: int = 2) -> LeadParts:
+        """The file read now; its leads as `parts` streams, which separate processes may build and write."""
+        found = self.scanned(query, progress)
+        return LeadParts([found.leads(k, parts) for k in range(parts)], len(found))
 
 
 def _points(result: ScanResult) -> tuple[np.ndarray, np.ndarray, list[int]]:

@@ -1,0 +1,83 @@
+"""One lead file written by several processes: each builds and writes its own part of the leads, then the parts
+are joined in order.
+
+Building a lead from its tags and serialising it is Python work that runs on one core; a plain extraction's
+leads are independent of each other once the file is read, so the parts go to forked children (which inherit
+the read candidates, nothing pickled on the way in) and only their counts come back. Formats whose files are
+head + records + tail (CSV, JSON, NDJSON, GeoJSON) are joined byte for byte; XLSX and Parquet are written by one
+process, in order.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator, Sequence
+from itertools import chain
+from pathlib import Path
+from typing import Any, TypeVar
+
+from mapleads.export.formats import (
+    TEXT_FORMATS,
+    attributed,
+    check_fields,
+    check_writable,
+    replacing,
+    tracked,
+    write_leads,
+)
+from mapleads.forked import Forked
+from mapleads.lead import Lead
+
+R = TypeVar("R")
+
+
+def write_lead_parts(
+    parts: Sequence[Iterator[Lead]],
+    path: str | os.PathLike[str],
+    *,
+    fields: list[str] | None = None,
+    bom: bool = False,
+    metadata: dict[str, Any] | None = None,
+    report: Callable[[int], R] | None = None,
+) -> tuple[int, list[R | None]]:
+    """Write the parts' leads, in order, to `path` as `write_leads` would write them all; parts after the first
+    are built in child processes. `report(k)`, when given, is called where part k was written, once it is
+    written (a tally its stream kept, say), and its value comes back: (leads written, reports)."""
+    fmt = check_writable(path)
+    text = TEXT_FORMATS.get(fmt)
+    if text is None or len(parts) < 2 or not hasattr(os, "fork"):
+        count = write_leads(chain.from_iterable(parts), path, fields=fields, bom=bom, metadata=metadata)
+        return count, [report(k) if report else None for k in range(len(parts))]
+    columns = check_fields(fields)
+    flat = fields is not None
+    target = Path(path)
+    pieces = [target.with_name(f".{target.name}.part{k}") for k in range(len(parts))]
+
+    def write_part(k: int) -> tuple[int, set[str], R | None]:
+        sources: set[str] = set()
+        with open(pieces[k], "wb") as fh:
+            n = text.body(fh, tracked(parts[k], sources), columns, flat, False)
+        return n, sources, report(k) if report else None
+
+    try:
+        with replacing(target) as tmp, open(tmp, "wb") as fh:
+            fh.write(text.head(columns, bom))
+            children = [Forked(write_part, k) for k in range(1, len(parts))]
+            sources: set[str] = set()
+            total = text.body(fh, tracked(parts[0], sources), columns, flat, True)
+            reports = [report(0) if report else None]
+            for k, child in enumerate(children, start=1):
+                n, seen, value = child.result()
+                sources |= seen
+                reports.append(value)
+                with open(pieces[k], "rb") as part:
+                    if not total:  # nothing before this part: its leading separator goes
+                        part.seek(len(text.sep))
+                    shutil.copyfileobj(part, fh, 1 << 20)
+                total += n
+            fh.write(text.tail(attributed(dict(metadata or {}), sources), total))
+    finally:
+        for piece in pieces:
+            piece.unlink(missing_ok=True)
+    return total, reports
