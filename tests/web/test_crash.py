@@ -44,7 +44,7 @@ def worker_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]
             "MAPLEADS_DATABASE_URL": database_url(),
             "MAPLEADS_WEB_PBF_PATH": str(DEMO_PBF),
             "MAPLEADS_WORKERS": "1",
-            "MAPLEADS_JOB_BATCH_SIZE": "10",  # small transactions: the kill lands mid-job
+            "MAPLEADS_JOB_BATCH_SIZE": "2",  # small transactions: the kill lands mid-job even on a busy machine
             "MAPLEADS_JOB_HEARTBEAT_S": "0.2",
             "MAPLEADS_JOB_STALE_AFTER_S": "2",
             "PYTHONPATH": str(REPO / "src"),
