@@ -11,7 +11,10 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
 import orjson
+
+_ENCODER = msgspec.json.Encoder()
 
 ADDRESS_PARTS = ("street", "housenumber", "unit", "postcode", "city", "state", "country_code")
 SOCIAL_NETWORKS = ("facebook", "instagram", "linkedin", "twitter", "youtube", "tiktok")
@@ -149,8 +152,9 @@ class Lead:
         }
 
     def to_json(self) -> bytes:
-        """`to_dict()` as JSON bytes (orjson serialises slotted dataclasses slowly, plain dicts fast)."""
-        return orjson.dumps(self._plain())
+        """`to_dict()` as JSON bytes. msgspec reads the slotted dataclasses directly, fields in declaration order
+        (the order of `to_dict`): half the time of building a plain dict for orjson, and the same bytes."""
+        return _ENCODER.encode(self)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Lead:

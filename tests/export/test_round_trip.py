@@ -156,3 +156,12 @@ def test_a_full_disk_is_one_error_line_and_leaves_nothing(fmt: str, tmp_path: Pa
     assert len(lines) == 1 and lines[0].startswith(f"error: cannot write {out}:"), proc.stderr
     assert "File too large" in lines[0]
     assert list(out.parent.iterdir()) == []
+
+
+def test_a_leads_json_is_its_dict_as_json(leads: list[Lead]) -> None:
+    odd = Lead(id="x:1", name='Café "Ö" \u2028 \x07', source="google", source_id="p/1", lat=0.1, lon=-1e-07)
+    odd.extra = {"rating": 4.5, "review_count": 12, "score": {"phone": 10, "nested": [1, None, "ä"]}, "none": None}
+    odd.note("name", "google", "places/1#displayName", "api")
+    for lead in [*leads, odd]:
+        assert orjson.loads(lead.to_json()) == lead.to_dict()
+        assert lead.to_json() == orjson.dumps(lead.to_dict())  # byte for byte what orjson would write

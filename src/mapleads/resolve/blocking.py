@@ -44,8 +44,8 @@ _KEYS_SQL = """
         UNION ALL SELECT idx, hash('p' || left(compact, 4)), cell FROM leads WHERE cell <> $global AND name <> ''
         UNION ALL SELECT idx, hash('s' || right(compact, 4)), cell FROM leads WHERE cell <> $global AND name <> ''
         UNION ALL SELECT idx, hash('n' || name), $global FROM leads WHERE name <> ''
-        UNION ALL SELECT idx, hash('a' || address), $global FROM leads WHERE address IS NOT NULL
-        UNION ALL SELECT idx, hash(kind || value), $global FROM contacts
+        UNION ALL SELECT idx, hash('a' || CAST(address AS VARCHAR)), $global FROM leads WHERE address IS NOT NULL
+        UNION ALL SELECT idx, hash(kind, value), $global FROM contacts
     ),
     sizes AS (SELECT key, cell, count(*) AS n FROM keys_raw GROUP BY ALL)
     SELECT k.idx, k.key, k.cell FROM keys_raw k JOIN sizes s USING (key, cell)
@@ -89,15 +89,16 @@ def candidate_pairs(
             "idx": pa.array(np.arange(n, dtype=np.int32)),
             "cell": pa.array(cells, pa.int64()),
             "name": pa.array(feats.name, pa.string()),
-            "address": pa.array(feats.address, pa.string()),
+            "address": pa.array(feats.address, pa.int32(), mask=feats.address < 0),
         }
     )
-    kinds = (("id", feats.records), ("ph", feats.phones), ("d", feats.domains))
+    kinds = (feats.records, feats.phones, feats.domains)  # kind 0, 1, 2
+    # built column by column: a list of every contact value first would be millions of references more
     contacts = pa.table(
         {
-            "idx": pa.array(np.concatenate([m.rows for _, m in kinds]).astype(np.int32)),
-            "kind": pa.array([kind for kind, m in kinds for _ in m.values], pa.string()),
-            "value": pa.array([v for _, m in kinds for v in m.values], pa.string()),
+            "idx": pa.array(np.concatenate([m.rows for m in kinds]).astype(np.int32)),
+            "kind": pa.array(np.repeat(np.arange(len(kinds), dtype=np.int8), [len(m.rows) for m in kinds])),
+            "value": pa.concat_arrays([pa.array(m.values, pa.string()) for m in kinds]),
         }
     )
     ring_from: list[int] = []
@@ -125,6 +126,7 @@ def candidate_pairs(
         con.unregister("leads_raw")
         con.unregister("contacts")
         del table, contacts
+        pa.default_memory_pool().release_unused()  # the inputs are in DuckDB now: their Arrow copies go
         parts = -(-n // PART_SIZE)
         for part in range(parts):
             pairs = con.execute(_PAIRS_SQL, {"parts": parts, "part": part}).fetchnumpy()

@@ -21,8 +21,11 @@ from mapleads.resolve.urls import WebKeys
 from mapleads.taxonomy import BUSINESS_KEYS, get_taxonomy
 
 
-def factorize(values: Sequence[str | None]) -> np.ndarray:
-    """Small integer ids, equal for equal values (None gets -1)."""
+def factorize(values: Sequence[str | None] | np.ndarray) -> np.ndarray:
+    """Small integer ids, equal for equal values (None gets -1); values that are ids already come back as they
+    are."""
+    if isinstance(values, np.ndarray):
+        return values.astype(np.int64, copy=False)
     if not len(values):
         return np.empty(0, dtype=np.int64)
     codes = pa.array(values, pa.string()).dictionary_encode().indices
@@ -37,9 +40,12 @@ class Multi:
     """A multi-valued feature in long form: `values[k]` belongs to lead `rows[k]`, each lead's values in order."""
 
     rows: np.ndarray
-    values: list[str]
+    #: the values, or their ids (`factorize`): a million strings as a million Python objects is 70 MB
+    values: list[str] | np.ndarray
 
     def where(self, keep: np.ndarray) -> Multi:
+        if isinstance(self.values, np.ndarray):
+            return Multi(self.rows[keep], self.values[keep])
         return Multi(self.rows[keep], [v for v, k in zip(self.values, keep.tolist(), strict=True) if k])
 
     def ids(self, n: int, width: int) -> np.ndarray:
@@ -66,7 +72,7 @@ class MultiBuilder:
         self.values.extend(values)
 
     def done(self) -> Multi:
-        rows = np.repeat(np.arange(len(self.lengths), dtype=np.int64), np.asarray(self.lengths, dtype=np.int64))
+        rows = np.repeat(np.arange(len(self.lengths), dtype=np.int32), np.asarray(self.lengths, dtype=np.int64))
         return Multi(rows, self.values)
 
 
@@ -91,7 +97,8 @@ class FeatureTable:
     domains: Multi
     #: the exact website page without scheme and www.: what chain branches do not share
     page: list[str | None]
-    address: list[str | None]
+    #: the address key's id (`factorize`; -1 without one): equal ids, equal addresses
+    address: np.ndarray
     #: a brand's branch: shared names and domains are weaker evidence
     chain: np.ndarray
     #: the source's records each lead stands for (its own id, or the members of an earlier merge)
@@ -133,7 +140,7 @@ def feature_table(leads: Sequence[Lead], web: WebKeys | None = None) -> FeatureT
     lon = np.full(n, np.nan)
     chain = np.zeros(n, dtype=bool)
     page: list[str | None] = []
-    address: list[str | None] = []
+    address_keys: list[str | None] = []
     kind_lists, category_lists, domain_lists, record_lists, phone_lists = (MultiBuilder() for _ in range(5))
     for row, lead in enumerate(leads):
         keys = names.get(lead.name)
@@ -159,10 +166,12 @@ def feature_table(leads: Sequence[Lead], web: WebKeys | None = None) -> FeatureT
         kind_lists.add(group)
         if lead.lat is not None and lead.lon is not None:
             lat[row], lon[row] = lead.lat, lead.lon
-        address.append(address_key(lead.address))
+        address_keys.append(address_key(lead.address))
         chain[row] = bool(lead.brand or lead.brand_wikidata or lead.tags.get("brand:wikidata"))
         record_lists.add(lead.extra.get("members") or ((lead.id,) if lead.id else ()))
         phone_lists.add(lead.phones)
+    address = factorize(address_keys).astype(np.int32)
+    del address_keys  # the strings: only whether two leads share one matters from here on
     return FeatureTable(
         name=name_col,
         core=core_col,

@@ -138,43 +138,85 @@ def _similarity(strings: np.ndarray, i: np.ndarray, j: np.ndarray, scorer: Any) 
     return out
 
 
-def evidence_for(feats: FeatureTable, i: np.ndarray, j: np.ndarray, dist: np.ndarray, rule: MatchRule) -> Evidence:
+@dataclass(slots=True)
+class LeadKeys:
+    """What the evidence reads of each lead, computed once: the pairs are then compared in chunks."""
+
+    full: np.ndarray  # name keys (objects, for rapidfuzz)
+    core: np.ndarray
+    generic: np.ndarray
+    chain: np.ndarray
+    phones: np.ndarray  # (n, width) value ids, -1 padded: identifying phones only
+    domains: np.ndarray
+    page: np.ndarray
+    own_address: np.ndarray  # identifying addresses only
+    address: np.ndarray  # every address (two different ones conflict whoever uses them)
+    records: np.ndarray
+    sources: np.ndarray
+    kinds: np.ndarray
+    categories: np.ndarray
+
+
+def lead_keys(feats: FeatureTable, rule: MatchRule) -> LeadKeys:
     n = len(feats)
-    name = np.zeros(len(i), dtype=np.float32)
-    loose = np.zeros(len(i), dtype=np.float32)
-    if len(i):
-        full = np.array(feats.name, dtype=object)
-        core = np.array(feats.core, dtype=object)
-        name = _similarity(full, i, j, fuzz.token_sort_ratio)
-        core_similarity = _similarity(core, i, j, fuzz.token_sort_ratio)
-        # "Ravintola Maya" / "Maya" compare as "maya", but "Bar Haven" / "Hotel Haven" do not: their generic
-        # words differ, and say they are different places
-        gi, gj = feats.generic[i], feats.generic[j]
-        compatible = ((gi & ~gj) == 0) | ((gj & ~gi) == 0)
-        name = np.where(compatible, np.maximum(name, core_similarity), name)
-        del core_similarity, gi, gj, compatible
-        loose = np.maximum(_similarity(full, i, j, fuzz.token_set_ratio), name)
-        del full, core
-    pair_chain = feats.chain[i] | feats.chain[j]
-    address = _single(feats.address)
+    has_address = np.flatnonzero(feats.address >= 0)
+    address = Multi(has_address, feats.address[has_address])
     area, names = areas(feats), factorize(feats.name)
 
     def own(values: Multi, width: int) -> np.ndarray:
         return identifying(values, area, names, rule.shared_by).ids(n, width)
 
-    phone_agree, phone_conflict = _agree_conflict(own(feats.phones, 3), i, j)
-    domain_agree, domain_conflict = _agree_conflict(own(feats.domains, 2), i, j)
-    page_agree, _ = _agree_conflict(_single(feats.page).ids(n, 1), i, j)
+    return LeadKeys(
+        full=np.array(feats.name, dtype=object),
+        core=np.array(feats.core, dtype=object),
+        generic=feats.generic,
+        chain=feats.chain,
+        phones=own(feats.phones, 3),
+        domains=own(feats.domains, 2),
+        page=_single(feats.page).ids(n, 1),
+        own_address=own(address, 1),
+        address=address.ids(n, 1),
+        records=feats.records.ids(n, 4),
+        sources=factorize(feats.source),
+        kinds=feats.kinds.ids(n, 3),
+        categories=feats.categories.ids(n, 3),
+    )
+
+
+def evidence_for(
+    feats: FeatureTable,
+    i: np.ndarray,
+    j: np.ndarray,
+    dist: np.ndarray,
+    rule: MatchRule,
+    keys: LeadKeys | None = None,
+) -> Evidence:
+    keys = keys or lead_keys(feats, rule)
+    name = np.zeros(len(i), dtype=np.float32)
+    loose = np.zeros(len(i), dtype=np.float32)
+    if len(i):
+        name = _similarity(keys.full, i, j, fuzz.token_sort_ratio)
+        core_similarity = _similarity(keys.core, i, j, fuzz.token_sort_ratio)
+        # "Ravintola Maya" / "Maya" compare as "maya", but "Bar Haven" / "Hotel Haven" do not: their generic
+        # words differ, and say they are different places
+        gi, gj = keys.generic[i], keys.generic[j]
+        compatible = ((gi & ~gj) == 0) | ((gj & ~gi) == 0)
+        name = np.where(compatible, np.maximum(name, core_similarity), name)
+        del core_similarity, gi, gj, compatible
+        loose = np.maximum(_similarity(keys.full, i, j, fuzz.token_set_ratio), name)
+    pair_chain = keys.chain[i] | keys.chain[j]
+    phone_agree, phone_conflict = _agree_conflict(keys.phones, i, j)
+    domain_agree, domain_conflict = _agree_conflict(keys.domains, i, j)
+    page_agree, _ = _agree_conflict(keys.page, i, j)
     domain_agree &= ~pair_chain | page_agree
-    addr_agree, _ = _agree_conflict(own(address, 1), i, j)
-    _, addr_conflict = _agree_conflict(address.ids(n, 1), i, j)
+    addr_agree, _ = _agree_conflict(keys.own_address, i, j)
+    _, addr_conflict = _agree_conflict(keys.address, i, j)
     agree = phone_agree.astype(np.int8) + domain_agree + addr_agree
     conflict = phone_conflict.astype(np.int8) + domain_conflict + addr_conflict
-    same_record, _ = _agree_conflict(feats.records.ids(n, 4), i, j)
-    sources = factorize(feats.source)
-    same_source = sources[i] == sources[j]
-    _, group_conflict = _agree_conflict(feats.kinds.ids(n, 3), i, j)
-    _, category_conflict = _agree_conflict(feats.categories.ids(n, 3), i, j)
+    same_record, _ = _agree_conflict(keys.records, i, j)
+    same_source = keys.sources[i] == keys.sources[j]
+    _, group_conflict = _agree_conflict(keys.kinds, i, j)
+    _, category_conflict = _agree_conflict(keys.categories, i, j)
     kind_conflict = group_conflict | (same_source & category_conflict)
     return Evidence(
         i,
@@ -217,10 +259,21 @@ def strength(ev: Evidence) -> np.ndarray:
     return ev.same_record * 1000.0 + ev.agree * 20.0 + ev.name + closeness
 
 
+#: candidate pairs whose evidence is weighed at a time
+EVIDENCE_CHUNK = 1_000_000
+
+
 def matched_pairs(feats: FeatureTable, rule: MatchRule | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(i, j, strength) of every pair the rule calls the same business."""
     rule = rule or MatchRule()
     i, j, dist = candidate_pairs(feats, max_m=rule.max_m)
-    ev = evidence_for(feats, i, j, dist, rule)
-    mask = decide(ev, rule)
-    return i[mask], j[mask], strength(ev)[mask]
+    keys = lead_keys(feats, rule)
+    found = [(i[:0], j[:0], np.empty(0))]
+    # in chunks: a dozen evidence arrays over millions of pairs at once were the run's peak memory
+    for start in range(0, len(i), EVIDENCE_CHUNK):
+        part = slice(start, start + EVIDENCE_CHUNK)
+        ev = evidence_for(feats, i[part], j[part], dist[part], rule, keys)
+        mask = decide(ev, rule)
+        found.append((ev.i[mask], ev.j[mask], strength(ev)[mask]))
+    mi, mj, sureness = (np.concatenate(column) for column in zip(*found, strict=True))
+    return mi, mj, sureness
