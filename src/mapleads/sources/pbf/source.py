@@ -116,7 +116,8 @@ class PbfSource:
             return Scanned(result, query.area, stated or result.latest, place_candidates(result, query.area))
 
     def leads(self, query: Query, progress: Progress | None = None) -> Iterator[Lead]:
-        yield from self.scanned(query, progress).leads()
+        with paused_gc():  # from the read to the last lead: no collection walks the candidates in between
+            yield from self.scanned(query, progress).leads()
 
     def lead_parts(self, query: Query, progress: Progress | None = None, parts: int = 2) -> LeadParts:
         """The file read now; its leads as `parts` streams, which separate processes may build and write."""
