@@ -14,7 +14,8 @@ from typing import Any
 import msgspec
 import orjson
 
-_ENCODER = msgspec.json.Encoder()
+#: values of types JSON lacks (in `extra`) are written as their text, as the index's records always were
+_ENCODER = msgspec.json.Encoder(enc_hook=str)
 
 ADDRESS_PARTS = ("street", "housenumber", "unit", "postcode", "city", "state", "country_code")
 SOCIAL_NETWORKS = ("facebook", "instagram", "linkedin", "twitter", "youtube", "tiktok")

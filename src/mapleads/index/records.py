@@ -13,13 +13,12 @@ import orjson
 from mapleads.lead import Lead
 from mapleads.memory import paused_gc
 
-_ENCODER = msgspec.json.Encoder(enc_hook=str)
 _DECODER = msgspec.json.Decoder(list[Lead])
 
 
 def encode_record(lead: Lead) -> bytes:
     """Lossless JSON of a lead (UTF-8): the same shape as Lead.to_dict(), read back with `decode_lead`."""
-    return _ENCODER.encode(lead)
+    return lead.to_json()
 
 
 def encode_lead(lead: Lead) -> str:
