@@ -11,6 +11,7 @@ import openpyxl
 import orjson
 import pytest
 
+import mapleads
 from mapleads.cli import main
 from mapleads.export import read_leads
 from mapleads.settings import get_settings
@@ -322,19 +323,29 @@ def test_an_error_off_a_terminal_is_exactly_one_line(tmp_path: Path, command: tu
     assert proc.stderr.splitlines() == [proc.stderr.strip()] and "corrupt or truncated" in proc.stderr
 
 
-@pytest.mark.parametrize("fmt", ["geojson", "csv"])
+@pytest.mark.parametrize(
+    ("fmt", "query", "place"),
+    [("geojson", ("all",), None), ("csv", ("all",), None), ("ndjson", ("cafe", "--in", "Kluuvi"), "Kluuvi")],
+)
 def test_a_plain_extraction_written_by_two_processes_is_the_one_process_file(
-    fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    fmt: str,
+    query: tuple[str, ...],
+    place: str | None,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     outputs = {}
     for processes in ("1", "2"):
         monkeypatch.setenv("MAPLEADS_WRITE_PROCESSES", processes)
         get_settings.cache_clear()
         out = tmp_path / f"p{processes}.{fmt}"
-        code, _, err = run(capsys, "extract", "all", "--from", str(DEMO_PBF), "-o", str(out), "--no-resolve")
+        code, _, err = run(capsys, "extract", *query, "--from", str(DEMO_PBF), "-o", str(out), "--no-resolve")
         assert code == 0, err
         table = [line for line in err.splitlines() if "│" in line]
         outputs[processes] = (out.read_bytes(), table)
     get_settings.cache_clear()
     assert outputs["1"] == outputs["2"]  # the same file, and the same summary table
-    assert "1304" in outputs["2"][1][-1]
+    expected = [lead.id for lead in mapleads.extract(query[0], path=DEMO_PBF, place=place)]  # one stream
+    assert [lead.id for lead in read_leads(tmp_path / f"p2.{fmt}")] == expected
+    assert f" {len(expected)} " in outputs["2"][1][-1]
