@@ -40,7 +40,7 @@ class Multi:
     """A multi-valued feature in long form: `values[k]` belongs to lead `rows[k]`, each lead's values in order."""
 
     rows: np.ndarray
-    #: the values, or their ids (`factorize`): a million strings as a million Python objects is 70 MB
+    #: the values, or their ids (`factorize`) where only equality matters (addresses)
     values: list[str] | np.ndarray
 
     def where(self, keep: np.ndarray) -> Multi:
