@@ -77,8 +77,8 @@ def complete(
             found[cand] = Completion(area_addrs[ti], "enclosing_building", f"{KINDS[kind]}/{osm_id}")
     rest = np.array([i for i in todo.tolist() if i not in found], dtype=np.int64)
     if len(rest) and len(point_lons):
-        for cand, ti, d in zip(*_nearest_points(lons[rest], lats[rest], point_lons, point_lats, radius_m), strict=True):
-            cand = int(rest[cand])
+        for qi, ti, d in zip(*_nearest_points(lons[rest], lats[rest], point_lons, point_lats, radius_m), strict=True):
+            cand = int(rest[qi])
             if not _compatible(own[cand], point_addrs[ti]):
                 continue
             kind, osm_id = point_refs[ti]

@@ -46,6 +46,8 @@ class Candidate:
     keys: tuple[str, ...]
     values: tuple[str, ...]
     categories: list[str]
+    #: its own address parts, read once in the scan (completion starts from them)
+    address: AddressTuple
     lon: float | None = None  # nodes only; ways/relations get a point from their geometry
     lat: float | None = None
     wkb: bytes | None = None  # ways: the way as a WKB linestring
@@ -64,12 +66,23 @@ class TagStore:
         self._keys: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def candidate(
-        self, kind: int, osm_id: int, tags: dict[str, str], categories: list[str], **place: object
+        self,
+        kind: int,
+        osm_id: int,
+        tags: dict[str, str],
+        categories: list[str],
+        address: AddressTuple,
+        *,
+        lon: float | None = None,
+        lat: float | None = None,
+        wkb: bytes | None = None,
+        members: list[tuple[int, str]] | None = None,
     ) -> Candidate:
         keys = tuple(tags)
         keys = self._keys.setdefault(keys, keys)
         # values repeat too ("yes", a city, a street, opening hours): one string each
-        return Candidate(kind, osm_id, keys, tuple(map(intern, tags.values())), categories, **place)  # type: ignore[arg-type]
+        values = tuple(map(intern, tags.values()))
+        return Candidate(kind, osm_id, keys, values, categories, address, lon, lat, wkb, members)
 
 
 @dataclass(slots=True)
@@ -190,12 +203,14 @@ def scan(
                 if not (mw <= lon <= me and ms <= lat <= mn):
                     continue
                 has_address = "addr:housenumber" in tags
-                if has_address:
-                    result.address_points.append(AddressCarrier(NODE, obj.id, address_tuple(tags), lon, lat))
+                address = address_tuple(tags) if has_address else None
+                if address is not None:
+                    result.address_points.append(AddressCarrier(NODE, obj.id, address, lon, lat))
                 if "name" in tags and w <= lon <= e and s <= lat <= n:
                     cats = classify(tags)
                     if cats is not None and (wanted is None or not wanted.isdisjoint(cats)):
-                        result.candidates.append(store.candidate(NODE, obj.id, tags, cats, lon=lon, lat=lat))
+                        own = address or address_tuple(tags)
+                        result.candidates.append(store.candidate(NODE, obj.id, tags, cats, own, lon=lon, lat=lat))
             elif isinstance(obj, osmium.osm.Way):
                 otags = obj.tags
                 has_address = "addr:housenumber" in otags and obj.is_closed()
@@ -215,10 +230,11 @@ def scan(
                 wkb = _way_wkb(factory, obj)
                 if wkb is None:
                     continue
+                address = address_tuple(tags)
                 if has_address:
-                    result.address_areas.append(AddressCarrier(WAY, obj.id, address_tuple(tags), wkb=wkb))
+                    result.address_areas.append(AddressCarrier(WAY, obj.id, address, wkb=wkb))
                 if way_cats is not None:
-                    result.candidates.append(store.candidate(WAY, obj.id, tags, way_cats, wkb=wkb))
+                    result.candidates.append(store.candidate(WAY, obj.id, tags, way_cats, address, wkb=wkb))
             elif isinstance(obj, osmium.osm.Relation):
                 otags = obj.tags
                 is_area = otags.get("type") in AREA_RELATION_TYPES
@@ -238,10 +254,13 @@ def scan(
                 if not members or (rel_cats is None and not has_address):
                     continue
                 relation_ways.update(ref for ref, _ in members)
+                address = address_tuple(tags)
                 if has_address:
-                    result.address_areas.append(AddressCarrier(RELATION, obj.id, address_tuple(tags), members=members))
+                    result.address_areas.append(AddressCarrier(RELATION, obj.id, address, members=members))
                 if rel_cats is not None:
-                    result.candidates.append(store.candidate(RELATION, obj.id, tags, rel_cats, members=members))
+                    result.candidates.append(
+                        store.candidate(RELATION, obj.id, tags, rel_cats, address, members=members)
+                    )
                 continue
             if has_address and (country := tags.get("addr:country")):
                 result.countries[country.upper()] += 1

@@ -29,7 +29,6 @@ from mapleads.sources.pbf.scan import (
     WAY,
     AddressCarrier,
     ScanResult,
-    address_tuple,
     scan,
 )
 from mapleads.taxonomy import get_taxonomy
@@ -206,7 +205,7 @@ def build_leads(
     chosen = np.array_split(placement.chosen, share[1])[share[0]]
     cands = [result.candidates[i] for i in chosen.tolist()]
     c_lons, c_lats = placement.lons[chosen], placement.lats[chosen]
-    own = [address_tuple(c.tags) for c in cands]
+    own = [c.address for c in cands]
     area_geoms, area_carriers = placement.area_geoms, placement.area_carriers
     pts = result.address_points
     completions = addresses.complete(
