@@ -38,7 +38,7 @@ def resolve_area(
 def extract(
     what: str | Iterable[str] = "all",
     *,
-    source: str = "auto",
+    source: str | Source = "auto",
     path: str | Path | None = None,
     place: str | None = None,
     bbox: str | None = None,
@@ -52,21 +52,25 @@ def extract(
     progress: Progress | None = None,
     source_options: dict[str, Any] | None = None,
 ) -> Iterator[Lead]:
-    """Leads for categories (words in any supported language, or "all") in an area, from one source.
+    """Leads for categories (words in any supported language, or "all") in an area, from one source: a name
+    (with `source_options`) or a source already made (the CLI's, which resolved the area with it).
 
     ``mapleads.extract("dentist", path="data/demo/helsinki.osm.pbf", place="Kamppi")``
     """
     categories = get_taxonomy().resolve(what)
-    options = dict(source_options or {})
-    if path is not None:
-        options["path"] = path
-    if source == "auto":  # a current local index when one covers the query, else the .pbf
-        from mapleads.index import auto_source
+    if isinstance(source, str):
+        options = dict(source_options or {})
+        if path is not None:
+            options["path"] = path
+        if source == "auto":  # a current local index when one covers the query, else the .pbf
+            from mapleads.index import auto_source
 
-        source, options = auto_source(
-            options, place=place, bbox=bbox, near=near, radius=radius, polygon=polygon, area=area
-        )
-    src = get_source(source, **options)
+            source, options = auto_source(
+                options, place=place, bbox=bbox, near=near, radius=radius, polygon=polygon, area=area
+            )
+        src = get_source(source, **options)
+    else:
+        src = source
     if area is None:
         area = resolve_area(src, place=place, bbox=bbox, near=near, radius=radius, polygon=polygon)
     query = Query(categories=categories, area=area, limit=None if (enrich or resolve) else limit)
@@ -79,10 +83,9 @@ def extract(
 
 
 def extract_parts(
-    what: str | Iterable[str] = "all",
+    what: str | Iterable[str],
+    source: Source,
     *,
-    source: str = "pbf",
-    source_options: dict[str, Any] | None = None,
     area: Area | None = None,
     progress: Progress | None = None,
     parts: int = 2,
@@ -91,8 +94,7 @@ def extract_parts(
     processes can build and write; the input is read before this returns. None when the source cannot split its
     work (a .pbf can; a live source cannot), so the caller runs `extract` instead."""
     categories = get_taxonomy().resolve(what)
-    src = get_source(source, **(source_options or {}))
-    if not isinstance(src, PartedSource):
+    if not isinstance(source, PartedSource):
         return None
-    found = src.lead_parts(Query(categories=categories, area=area), progress, parts)
+    found = source.lead_parts(Query(categories=categories, area=area), progress, parts)
     return LeadParts([run(stream, {"normalize": {}}) for stream in found.streams], found.count)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import mapleads
 from mapleads.lead import Lead
+from mapleads.sources.pbf import PbfSource
+from tests.conftest import DEMO_PBF
 
 
 def test_it_reads_a_dentist_with_its_tagged_phone_and_address(all_leads: dict[str, Lead]) -> None:
@@ -45,3 +48,10 @@ def test_it_gives_most_leads_a_full_address_after_completion(all_leads: dict[str
     completed = sum(bool(x.address.street and x.address.housenumber) for x in leads) / len(leads)
     assert own < 0.75
     assert completed > 0.93
+
+
+def test_the_api_takes_a_source_already_made(all_leads: dict[str, Lead]) -> None:
+    made = list(mapleads.extract("cafe", source=PbfSource(DEMO_PBF), place="Kluuvi"))
+    named = list(mapleads.extract("cafe", path=DEMO_PBF, place="Kluuvi"))
+    assert made and [lead.id for lead in made] == [lead.id for lead in named]
+    assert all(lead.id in all_leads for lead in made)

@@ -159,19 +159,11 @@ def extract_command(
             progress.start()
         try:
             if plain:
-                parts = extract_parts(
-                    what,
-                    source=source,
-                    source_options=options,
-                    area=area,
-                    progress=report if progress else None,
-                    parts=processes,
-                )
+                parts = extract_parts(what, src, area=area, progress=report if progress else None, parts=processes)
             if parts is None:
                 leads = extract(
                     what,
-                    source=source,
-                    source_options=options,
+                    source=src,  # the one the area was resolved with: a .pbf is checked once
                     area=area,
                     limit=limit,
                     enrich=enrich,
