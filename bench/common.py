@@ -42,7 +42,7 @@ def median(runs: list[Run]) -> Run:
 
 
 #: bumped when bench/tile_pbf.py writes different files, so cached inputs are rebuilt (2: header bbox)
-TILER_VERSION = 2
+TILER_VERSION = 3
 
 
 def tiled(copies: int = 110, cols: int = 11, poi_every: int = 1) -> Path:

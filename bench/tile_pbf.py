@@ -6,7 +6,7 @@ Each copy is shifted on a grid so copies never overlap; tags are kept verbatim. 
 they are written (copy 0's nodes get 1..n, copy 1's n+1..2n, ...), so node-location indexes stay small, the file
 stays sorted by type and id like a real extract, and no separate `osmium renumber` step is needed. Members that are
 missing from the input (relations clipped at the extract's edge) stay missing in every copy. The header declares
-the tiled bounding box, as the input's (and every Geofabrik extract's) header does.
+the tiled bounding box and the sort order, as every Geofabrik extract's header does.
 With POI_EVERY=K only every K-th copy keeps its business keys: a "country-like" file with 1/K of the density.
 """
 
@@ -79,6 +79,7 @@ def main(argv: list[str]) -> int:
     rows = -(-copies // cols)
     header = osmium.io.Header()
     header.set("generator", "mapleads bench/tile_pbf.py")
+    header.set("sorting", "Type_then_ID")  # written so, and declared, as Geofabrik's extracts are
     header.add_box(
         osmium.osm.Box(
             osmium.osm.Location(ex.bounds[0], ex.bounds[1]),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import osmium
@@ -63,50 +64,77 @@ def framing_fault(path: str, size: int, _mtime_ns: int, _inode: int) -> str | No
     reads one BlobHeader per block, never the data, and finds every cut before a long read starts. The result is
     cached per file version (size, mtime, inode): one extract checks the same file several times.
     """
+    try:
+        block_chain(path, size)
+    except BrokenChain as exc:
+        return str(exc)
+    return None
+
+
+class BrokenChain(ValueError):
+    """Where a file's chain of blocks breaks."""
+
+
+def block_chain(path: str, size: int) -> list[tuple[int, int]]:
+    """(start, end) byte offsets of every block of the file, header block first; `BrokenChain` where it breaks."""
+    blocks = []
     with open(path, "rb", buffering=0) as fh:
         fd = fh.fileno()
         pos = 0
         while pos < size:
             head = os.pread(fd, 4 + 32, pos)  # the length and, mostly, the BlobHeader (~14 bytes) in one read
             if len(head) < 4:
-                return f"the file ends {len(head)} byte(s) into the length of the block at byte {pos}"
+                raise BrokenChain(f"the file ends {len(head)} byte(s) into the length of the block at byte {pos}")
             length = int.from_bytes(head[:4], "big")
             if not 0 < length <= MAX_BLOB_HEADER:
-                return f"no block at byte {pos}: its header length is {length}"
+                raise BrokenChain(f"no block at byte {pos}: its header length is {length}")
             if len(head) < 4 + length:
                 head += os.pread(fd, 4 + length - len(head), pos + len(head))
             if len(head) < 4 + length:
-                return f"the file ends inside the header of the block at byte {pos}"
+                raise BrokenChain(f"the file ends inside the header of the block at byte {pos}")
             datasize = _blob_datasize(head[4 : 4 + length])
             if datasize is None or datasize > MAX_BLOB_DATA:
-                return f"the header of the block at byte {pos} is unreadable"
+                raise BrokenChain(f"the header of the block at byte {pos} is unreadable")
             start, pos = pos, pos + 4 + length + datasize
             if pos > size:
-                return f"the block at byte {start} lacks its last {pos - size} bytes"
-    return None
+                raise BrokenChain(f"the block at byte {start} lacks its last {pos - size} bytes")
+            blocks.append((start, pos))
+    return blocks
 
 
 def _blob_datasize(header: bytes) -> int | None:
     """The `datasize` (field 3) of a BlobHeader protobuf message; None if the bytes are not one."""
-    pos, datasize = 0, None
     try:
-        while pos < len(header):
-            key, pos = _varint(header, pos)
-            if key & 7 == 0:  # varint
-                value, pos = _varint(header, pos)
-                if key >> 3 == 3:
-                    datasize = value
-            elif key & 7 == 2:  # length-delimited: type, indexdata
-                size, pos = _varint(header, pos)
+        fields = dict(proto_fields(header))
+    except ValueError:
+        return None
+    datasize = fields.get(3)
+    return datasize if isinstance(datasize, int) else None
+
+
+def proto_fields(message: bytes) -> Iterator[tuple[int, int | bytes]]:
+    """(field number, value) of a protobuf message's varint and length-delimited fields, in order; ValueError
+    for any other wire type or a cut message (no message of the .pbf format that is read here has them)."""
+    pos, end = 0, len(message)
+    try:
+        while pos < end:
+            key, pos = varint(message, pos)
+            if key & 7 == 0:
+                value, pos = varint(message, pos)
+                yield key >> 3, value
+            elif key & 7 == 2:
+                size, pos = varint(message, pos)
+                if pos + size > end:
+                    raise ValueError("a field runs past the message's end")
+                yield key >> 3, message[pos : pos + size]
                 pos += size
             else:
-                return None
+                raise ValueError(f"wire type {key & 7}")
     except IndexError:
-        return None
-    return datasize if pos == len(header) else None
+        raise ValueError("the message is cut") from None
 
 
-def _varint(data: bytes, pos: int) -> tuple[int, int]:
+def varint(data: bytes, pos: int) -> tuple[int, int]:
     value = shift = 0
     while True:
         byte = data[pos]

@@ -24,6 +24,7 @@ from osmium.filter import GeoInterfaceFilter, IdFilter, KeyFilter
 
 from mapleads.settings import get_settings
 from mapleads.sources.base import Progress
+from mapleads.sources.pbf.blocks import BlockRuns, block_runs, buffers, reader
 from mapleads.sources.pbf.place_objects import PlaceObjects
 from mapleads.sources.pbf.reader import READ_ERRORS, ReadPosition, corrupt
 from mapleads.taxonomy import BUSINESS_KEYS, Taxonomy
@@ -271,7 +272,8 @@ def scan(
         relation_ways.update(places.way_ids() - result.member_ways.keys())
         result.label_points = _points_of(places.label_ids(), fp.node_location_storage)
     if relation_ways:
-        result.member_ways.update(_member_ways(path, relation_ways, fp.node_location_storage))
+        runs = block_runs(path)
+        result.member_ways.update(_member_ways(path, runs, relation_ways, fp.node_location_storage))
     result.latest = latest.date().isoformat() if latest is not None else None
     return result
 
@@ -290,21 +292,35 @@ def _points_of(node_ids: set[int], locations: object) -> dict[int, tuple[float, 
     return found
 
 
-def _member_ways(path: Path, way_ids: set[int], locations: object) -> dict[int, bytes]:
-    """Geometries of relation member ways, from a ways-only pass: libosmium fills in their node locations from
-    the first pass's index and builds the WKB (a boundary has hundreds of long ways: per node in Python, this
-    pass cost more than the scan's handling of them)."""
+def _member_ways(path: Path, runs: BlockRuns | None, way_ids: set[int], locations: object) -> dict[int, bytes]:
+    """Geometries of relation member ways, from a ways-only pass (over the way blocks alone in a sorted file):
+    libosmium fills in their node locations from the first pass's index and builds the WKB (a boundary has
+    hundreds of long ways: per node in Python, this pass cost more than the scan's handling of them)."""
     found: dict[int, bytes] = {}
     factory = osmium.geom.WKBFactory()
     fill = osmium.NodeLocationsForWays(locations)  # type: ignore[arg-type]
     fill.ignore_errors()  # nodes outside the extract: `_way_wkb` keeps the ones that are there
     wanted = IdFilter(way_ids)  # held here: the iterator does not keep its handlers alive
     try:
-        with osmium.io.Reader(str(path), osmium.osm.WAY) as reader:
-            # the id filter first, so only the wanted ways get their locations looked up
-            for way in osmium.OsmFileIterator(reader, wanted, fill):
-                if isinstance(way, osmium.osm.Way) and (line := _way_wkb(factory, way)) is not None:
-                    found[way.id] = line
+        if runs is None:
+            _ways_into(found, osmium.io.Reader(str(path), osmium.osm.WAY), factory, wanted, fill)
+        else:
+            for data, _ in buffers(path, runs.way_blocks, runs.blocks[0]):
+                _ways_into(found, reader(data, osmium.osm.WAY), factory, wanted, fill)
     except READ_ERRORS as exc:
         raise corrupt(path, exc) from None
     return found
+
+
+def _ways_into(
+    found: dict[int, bytes],
+    ways: osmium.io.Reader,
+    factory: osmium.geom.WKBFactory,
+    wanted: IdFilter,
+    fill: osmium.NodeLocationsForWays,
+) -> None:
+    with ways:
+        # the id filter first, so only the wanted ways get their locations looked up
+        for way in osmium.OsmFileIterator(ways, wanted, fill):
+            if isinstance(way, osmium.osm.Way) and (line := _way_wkb(factory, way)) is not None:
+                found[way.id] = line
