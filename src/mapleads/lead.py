@@ -33,8 +33,10 @@ SOCIAL_HOSTS = {
 }
 
 
-@dataclass(slots=True)
-class Address:
+class Address(msgspec.Struct):
+    """A postal address in parts. msgspec Structs (here and `Provenance`) because a lead has one address and a
+    dozen provenances: built twice as fast as slotted dataclasses, and encoded three times as fast."""
+
     street: str | None = None
     housenumber: str | None = None
     unit: str | None = None
@@ -55,8 +57,7 @@ class Address:
         return ", ".join(p for p in (first, second, self.state, self.country_code) if p)
 
 
-@dataclass(slots=True)
-class Provenance:
+class Provenance(msgspec.Struct):
     """Where one field's value came from: the source, the tag or page, and the rule that put it there."""
 
     source: str

@@ -7,8 +7,9 @@ renderings of the same address share ("Mannerheimint. 5 a" and "Mannerheimintie 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from functools import lru_cache
+
+from msgspec.structs import replace
 
 from mapleads.lead import Address
 from mapleads.resolve.names import fold

@@ -15,7 +15,7 @@ from typing import Any
 
 from mapleads.errors import InputError
 from mapleads.export import read_leads, read_rows
-from mapleads.lead import Address, Lead
+from mapleads.lead import ADDRESS_PARTS, Address, Lead
 from mapleads.normalize import split_phones
 from mapleads.resolve.addresses import parse_address
 
@@ -87,7 +87,7 @@ def _user_lead(row: dict[str, Any], columns: dict[str, str | None], stem: str, n
         address.street = None
     if text:
         parsed = parse_address(text, country)
-        address = Address(**{p: getattr(address, p) or getattr(parsed, p) for p in parsed.__slots__})
+        address = Address(**{p: getattr(address, p) or getattr(parsed, p) for p in ADDRESS_PARTS})
     lead = Lead(
         id=f"file:{stem}:{number}",
         name=name,
