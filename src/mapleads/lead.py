@@ -158,6 +158,10 @@ class Lead:
         (the order of `to_dict`): half the time of building a plain dict for orjson, and the same bytes."""
         return _ENCODER.encode(self)
 
+    def json_into(self, out: bytearray) -> None:
+        """`to_json()` appended to `out`: no bytes object per lead when many are written at once."""
+        _ENCODER.encode_into(self, out, -1)
+
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Lead:
         d = dict(d)

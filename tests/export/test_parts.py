@@ -44,6 +44,21 @@ def test_it_joins_parts_when_the_first_ones_are_empty(fmt: str, leads: list[Lead
     assert parted.read_bytes() == whole.read_bytes()
 
 
+@pytest.mark.parametrize("fmt", ["json", "geojson", "csv", "ndjson"])
+def test_it_joins_parts_where_the_kernel_cannot_copy_files(
+    fmt: str, leads: list[Lead], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unsupported(*_: object) -> int:
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "copy_file_range", unsupported)
+    whole, parted = tmp_path / f"whole.{fmt}", tmp_path / f"parted.{fmt}"
+    write_leads(iter(leads), whole)
+    half = len(leads) // 2
+    write_lead_parts([iter([]), iter(leads[:half]), iter(leads[half:])], parted)
+    assert parted.read_bytes() == whole.read_bytes()
+
+
 def test_it_writes_a_valid_empty_file_from_empty_parts(tmp_path: Path) -> None:
     out = tmp_path / "none.geojson"
     count, _ = write_lead_parts([iter([]), iter([])], out)

@@ -246,9 +246,17 @@ def _close_book(book: Any) -> None:
 
 def _json_record(lead: Lead, columns: list[str], flat: bool) -> bytes:
     """One lead as a JSON object: flat columns with --fields, else the whole nested record plus attribution."""
+    out = bytearray()
+    _append_record(out, lead, columns, flat)
+    return bytes(out)
+
+
+def _append_record(out: bytearray, lead: Lead, columns: list[str], flat: bool) -> None:
     if flat:
-        return orjson.dumps(flat_row(lead, columns))
-    return lead.to_json()[:-1] + _credit_member(lead.source)
+        out += orjson.dumps(flat_row(lead, columns))
+    else:
+        lead.json_into(out)
+        out[-1:] = _credit_member(lead.source)  # in place of the record's closing brace
 
 
 @lru_cache(maxsize=256)
@@ -257,13 +265,22 @@ def _credit_member(source: str) -> bytes:
     return b',"' + ATTRIBUTION_COLUMN.encode() + b'":' + orjson.dumps(credit_for(source)) + b"}"
 
 
+#: records are gathered in memory up to this size and written at once (a write per lead was a third of the time)
+_WRITE_AT = 1 << 20
+
+
 def _json_body(fh: BinaryIO, leads: Iterator[Lead], columns: list[str], flat: bool, first: bool) -> int:
     n = 0
+    out = bytearray()
     for lead in leads:
         if n or not first:
-            fh.write(b",\n")
-        fh.write(_json_record(lead, columns, flat))
+            out += b",\n"
+        _append_record(out, lead, columns, flat)
         n += 1
+        if len(out) >= _WRITE_AT:
+            fh.write(out)
+            out.clear()
+    fh.write(out)
     return n
 
 
@@ -273,26 +290,40 @@ def _metadata_tail(meta: dict[str, Any], n: int) -> bytes:
 
 def _ndjson_body(fh: BinaryIO, leads: Iterator[Lead], columns: list[str], flat: bool, _: bool) -> int:
     n = 0
+    out = bytearray()
     for lead in leads:
-        fh.write(_json_record(lead, columns, flat) + b"\n")
+        _append_record(out, lead, columns, flat)
+        out += b"\n"
         n += 1
+        if len(out) >= _WRITE_AT:
+            fh.write(out)
+            out.clear()
+    fh.write(out)
     return n
 
 
 def _geojson_body(fh: BinaryIO, leads: Iterator[Lead], columns: list[str], flat: bool, first: bool) -> int:
     """RFC 7946 Features: Points in WGS 84, [lon, lat] order."""
     n = 0
+    out = bytearray()
     for lead in leads:
-        geometry = (
-            {"type": "Point", "coordinates": [lead.lon, lead.lat]}
-            if lead.lat is not None and lead.lon is not None
-            else None
-        )
-        head = orjson.dumps({"type": "Feature", "id": lead.id, "geometry": geometry})
         if n or not first:
-            fh.write(b",\n")
-        fh.write(head[:-1] + b',"properties":' + _json_record(lead, columns, flat) + b"}")
+            out += b",\n"
+        out += b'{"type":"Feature","id":'
+        out += orjson.dumps(lead.id)
+        if lead.lat is not None and lead.lon is not None:
+            out += b',"geometry":'
+            out += orjson.dumps({"type": "Point", "coordinates": [lead.lon, lead.lat]})
+            out += b',"properties":'
+        else:
+            out += b',"geometry":null,"properties":'
+        _append_record(out, lead, columns, flat)
+        out += b"}"
         n += 1
+        if len(out) >= _WRITE_AT:
+            fh.write(out)
+            out.clear()
+    fh.write(out)
     return n
 
 

@@ -15,7 +15,7 @@ import shutil
 from collections.abc import Callable, Iterator, Sequence
 from itertools import chain
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 from mapleads.export.formats import (
     TEXT_FORMATS,
@@ -71,13 +71,31 @@ def write_lead_parts(
                 n, seen, value = child.result()
                 sources |= seen
                 reports.append(value)
-                with open(pieces[k], "rb") as part:
-                    if not total:  # nothing before this part: its leading separator goes
-                        part.seek(len(text.sep))
-                    shutil.copyfileobj(part, fh, 1 << 20)
+                # nothing before this part: its leading separator goes
+                _append_file(fh, pieces[k], 0 if total else len(text.sep))
                 total += n
             fh.write(text.tail(attributed(dict(metadata or {}), sources), total))
     finally:
         for piece in pieces:
             piece.unlink(missing_ok=True)
     return total, reports
+
+
+def _append_file(fh: BinaryIO, piece: Path, skip: int) -> None:
+    """Append the piece's bytes after its first `skip` to `fh`: copied by the kernel where it can (a Python copy
+    of a part through a buffer took a third of a second for a hundred MB)."""
+    fh.flush()
+    with open(piece, "rb") as part:
+        size = os.fstat(part.fileno()).st_size
+        offset = skip
+        try:
+            while offset < size:
+                copied = os.copy_file_range(part.fileno(), fh.fileno(), size - offset, offset)
+                if copied == 0:
+                    break
+                offset += copied
+        except OSError:  # another file system, or a kernel without it: the bytes left go through Python
+            pass
+        fh.seek(0, os.SEEK_END)
+        part.seek(offset)
+        shutil.copyfileobj(part, fh, 1 << 20)
