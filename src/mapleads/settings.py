@@ -71,6 +71,12 @@ class Settings(BaseSettings):
     address_radius_m: float = Field(
         default=25.0, gt=0, description="Max distance to the nearest address point for address completion."
     )
+    scan_processes: int = Field(
+        default=2,
+        ge=1,
+        description="Processes that read a large .pbf file declared sorted by type (as Geofabrik's extracts and "
+        "planet files are): 2 share its node blocks; 1 reads it in one process.",
+    )
     write_processes: int = Field(
         default=2,
         ge=1,

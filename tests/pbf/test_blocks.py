@@ -5,32 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import osmium
-import pytest
 
 from mapleads.sources.base import Query
 from mapleads.sources.pbf import PbfSource
 from mapleads.sources.pbf.blocks import block_runs, buffers, reader
 from tests.conftest import DEMO_PBF
-
-
-@pytest.fixture(scope="module")
-def sorted_pbf(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo extract written again with the header Geofabrik's extracts have: sorted by type, then id."""
-    path = tmp_path_factory.mktemp("sorted") / "helsinki-sorted.osm.pbf"
-    header = osmium.io.Header()
-    header.set("sorting", "Type_then_ID")
-    writer = osmium.SimpleWriter(str(path), header=header)
-    try:
-        for obj in osmium.FileProcessor(str(DEMO_PBF)):
-            if isinstance(obj, osmium.osm.Node):
-                writer.add_node(obj)
-            elif isinstance(obj, osmium.osm.Way):
-                writer.add_way(obj)
-            elif isinstance(obj, osmium.osm.Relation):
-                writer.add_relation(obj)
-    finally:
-        writer.close()
-    return path
 
 
 def _kinds_in(path: Path, block: tuple[int, int], header: tuple[int, int]) -> set[str]:

@@ -10,12 +10,13 @@ already has: a tagged value is never overwritten.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import shapely
 
-from mapleads.sources.pbf.scan import KINDS, AddressTuple
+from mapleads.sources.pbf.scan import KINDS, AddressCarrier, AddressTuple
 
 M_PER_DEG_LAT = 110_574.0
 M_PER_DEG_LON_EQ = 111_320.0
@@ -47,15 +48,14 @@ def complete(
     lats: np.ndarray,
     own: list[AddressTuple],
     area_geoms: np.ndarray,
-    area_addrs: list[AddressTuple],
-    area_refs: list[tuple[int, int]],
+    areas: Sequence[AddressCarrier],
     point_lons: np.ndarray,
     point_lats: np.ndarray,
-    point_addrs: list[AddressTuple],
-    point_refs: list[tuple[int, int]],
+    points: Sequence[AddressCarrier],
     radius_m: float,
 ) -> dict[int, Completion]:
-    """Completions by candidate index, for the candidates whose own address is incomplete."""
+    """Completions by candidate index, for the candidates whose own address is incomplete. `areas` are the
+    carriers of `area_geoms`, `points` those at (`point_lons`, `point_lats`)."""
     todo = np.array([i for i, a in enumerate(own) if needs_completion(a)], dtype=np.int64)
     found: dict[int, Completion] = {}
     if len(todo) == 0:
@@ -64,25 +64,26 @@ def complete(
         tree = shapely.STRtree(area_geoms)
         pts = shapely.points(lons[todo], lats[todo])
         pairs = tree.query(pts, predicate="within")
-        areas = shapely.area(area_geoms)
+        sizes = shapely.area(area_geoms)
         best: dict[int, int] = {}
         for qi, ti in zip(pairs[0].tolist(), pairs[1].tolist(), strict=True):
             cand = int(todo[qi])
-            if not _compatible(own[cand], area_addrs[ti]):
+            if not _compatible(own[cand], areas[ti].address):
                 continue
-            if cand not in best or areas[ti] < areas[best[cand]]:
+            if cand not in best or sizes[ti] < sizes[best[cand]]:
                 best[cand] = ti
         for cand, ti in best.items():
-            kind, osm_id = area_refs[ti]
-            found[cand] = Completion(area_addrs[ti], "enclosing_building", f"{KINDS[kind]}/{osm_id}")
+            area = areas[ti]
+            found[cand] = Completion(area.address, "enclosing_building", f"{KINDS[area.kind]}/{area.osm_id}")
     rest = np.array([i for i in todo.tolist() if i not in found], dtype=np.int64)
     if len(rest) and len(point_lons):
         for qi, ti, d in zip(*_nearest_points(lons[rest], lats[rest], point_lons, point_lats, radius_m), strict=True):
             cand = int(rest[qi])
-            if not _compatible(own[cand], point_addrs[ti]):
+            point = points[ti]
+            if not _compatible(own[cand], point.address):
                 continue
-            kind, osm_id = point_refs[ti]
-            found[cand] = Completion(point_addrs[ti], "nearest_address", f"{KINDS[kind]}/{osm_id}", round(d, 1))
+            ref = f"{KINDS[point.kind]}/{point.osm_id}"
+            found[cand] = Completion(point.address, "nearest_address", ref, round(d, 1))
     return found
 
 

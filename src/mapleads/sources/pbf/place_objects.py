@@ -46,6 +46,12 @@ class PlaceObjects:
         labels = [ref for kind, ref, role in listed if kind == "n" and role in LABEL_ROLES]
         self.relations.append(RawPlace(f"relation/{osm_id}", dict(tags), ways, labels))
 
+    def absorb(self, other: PlaceObjects) -> None:
+        """Take in the places another share of the file found (a share read earlier in the file first)."""
+        self.nodes.update(other.nodes)
+        self.ways.extend(other.ways)
+        self.relations.extend(other.relations)
+
     def has_areas(self) -> bool:
         """Boundaries or place areas (whose edges may need the data's extent)."""
         return bool(self.relations or self.ways)

@@ -13,8 +13,9 @@ ways from one extra ways-only pass, whose node coordinates come from the locatio
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from sys import intern
 from typing import TypeVar
@@ -32,6 +33,7 @@ from mapleads.taxonomy import BUSINESS_KEYS, Taxonomy
 NODE, WAY, RELATION = 0, 1, 2
 KINDS = ("node", "way", "relation")
 AREA_RELATION_TYPES = frozenset({"multipolygon", "boundary"})
+ALL_KINDS: frozenset[type] = frozenset({osmium.osm.Node, osmium.osm.Way, osmium.osm.Relation})
 
 #: (street, housenumber, unit, postcode, city, country)
 AddressTuple = tuple[str | None, str | None, str | None, str | None, str | None, str | None]
@@ -57,6 +59,10 @@ class Candidate:
     @property
     def tags(self) -> dict[str, str]:
         return dict(zip(self.keys, self.values, strict=True))
+
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        # as its fields: a slotted dataclass pickles its state as a dict per object, 6 times slower
+        return Candidate, (*_fields(self),)
 
 
 class TagStore:
@@ -95,6 +101,13 @@ class AddressCarrier:
     lat: float | None = None
     wkb: bytes | None = None
     members: list[tuple[int, str]] | None = None
+
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        return AddressCarrier, (*_fields(self),)
+
+
+def _fields(obj: Candidate | AddressCarrier) -> Iterator[object]:
+    return (getattr(obj, name) for name in obj.__slots__)
 
 
 @dataclass(slots=True)
@@ -147,49 +160,67 @@ def _way_wkb(factory: osmium.geom.WKBFactory, way: osmium.osm.Way) -> bytes | No
         return shapely.to_wkb(shapely.LineString(coords))  # type: ignore[no-any-return]
 
 
-def scan(
-    path: Path,
-    taxonomy: Taxonomy,
-    categories: Iterable[str] | None = None,
-    bbox: tuple[float, float, float, float] | None = None,
-    progress: Progress | None = None,
-    dated: bool = True,
-    places: PlaceObjects | None = None,
-) -> ScanResult:
-    """One pass over the file (plus a ways-only pass when multipolygon candidates need their members).
+@dataclass(slots=True)
+class ScanShare:
+    """What one process's share of a scan found, before the shares are joined."""
 
-    `categories` (our keys) and `bbox` (W, S, E, N) narrow the candidates early; address carriers are kept
-    whatever the category, since any business may need its neighbour's address. `dated` asks for the newest
-    timestamp of the objects read as the snapshot date (needless when the file's header states one). `places`,
-    when given, collects the file's place objects in the same pass (their lines and labels land in the result).
+    result: ScanResult
+    latest: datetime | None = None
+    relation_ways: set[int] = field(default_factory=set)
+    places: PlaceObjects | None = None
+
+
+class OutOfOrder(Exception):
+    """An object of a kind its share of the file's blocks should not hold: the file is not sorted by type."""
+
+
+class Scanner:
+    """The scan's rules for each object a pass hands over; one per share of the file.
+
+    `kinds`: the kinds of object this share's blocks may hold (an object of another kind raises `OutOfOrder`).
     """
-    wanted = set(categories) if categories is not None else None
-    result = ScanResult()
-    store = TagStore()
-    factory = osmium.geom.WKBFactory()
-    classify = taxonomy.classify
-    w, s, e, n = bbox if bbox else (-180.0, -90.0, 180.0, 90.0)
-    # a margin so address carriers just outside the area can still complete addresses inside it
-    mw, ms, me, mn = (w - 0.001, s - 0.001, e + 0.001, n + 0.001) if bbox else (w, s, e, n)
-    latest = None
-    storage = get_settings().node_locations
-    relation_ways: set[int] = set()
-    position = ReadPosition(path, progress)
-    tick = 0
-    fp = (
-        osmium.FileProcessor(str(path))
-        .with_locations(storage)
-        .with_filter(KeyFilter(*BUSINESS_KEYS, "addr:housenumber", *(("place", "boundary") if places else ())))
-        # (business or address) and (name or address) = a named business or an address carrier: unnamed
-        # benches, bins and parking never reach Python
-        .with_filter(KeyFilter("name", "addr:housenumber"))
-        # nodes' tags and coordinates as one dict built in C++: ten times faster than reading a TagList
-        .with_filter(only_for(GeoInterfaceFilter(True), osmium.osm.NODE))
-    )
-    try:
-        for obj in fp:
+
+    def __init__(
+        self,
+        taxonomy: Taxonomy,
+        categories: Iterable[str] | None,
+        bbox: tuple[float, float, float, float] | None,
+        dated: bool,
+        places: PlaceObjects | None,
+        kinds: frozenset[type] = ALL_KINDS,
+    ) -> None:
+        self.share = ScanShare(ScanResult(), places=places)
+        self.taxonomy, self.bbox, self.dated, self.kinds = taxonomy, bbox, dated, kinds
+        self.wanted = set(categories) if categories is not None else None
+        self.store = TagStore()
+
+    def filters(self) -> list[osmium.BaseFilter]:
+        """The C++ filters in front of `feed`: objects no rule reads never become Python objects."""
+        places = self.share.places
+        return [
+            KeyFilter(*BUSINESS_KEYS, "addr:housenumber", *(("place", "boundary") if places is not None else ())),
+            # (business or address) and (name or address) = a named business or an address carrier: unnamed
+            # benches, bins and parking never reach Python
+            KeyFilter("name", "addr:housenumber"),
+            # nodes' tags and coordinates as one dict built in C++: ten times faster than reading a TagList
+            only_for(GeoInterfaceFilter(True), osmium.osm.NODE),
+        ]
+
+    def feed(self, objects: osmium.OsmFileIterator, position: ReadPosition | None = None) -> None:
+        share, result, store, places, wanted = self.share, self.share.result, self.store, self.share.places, self.wanted
+        factory = osmium.geom.WKBFactory()
+        classify = self.taxonomy.classify
+        dated, kinds = self.dated, self.kinds
+        w, s, e, n = self.bbox if self.bbox else (-180.0, -90.0, 180.0, 90.0)
+        # a margin so address carriers just outside the area can still complete addresses inside it
+        mw, ms, me, mn = (w - 0.001, s - 0.001, e + 0.001, n + 0.001) if self.bbox else (w, s, e, n)
+        latest = share.latest
+        tick = 0
+        for obj in objects:
+            if type(obj) not in kinds:
+                raise OutOfOrder(f"{type(obj).__name__} {obj.id}")
             tick += 1
-            if not tick & 0x3FFF:
+            if position is not None and not tick & 0x3FFF:
                 position.report()
             # every object read counts, so the date is the file's whatever area or category the query asked for
             stamp = obj.timestamp if dated else None  # type: ignore[union-attr]
@@ -254,7 +285,7 @@ def scan(
                 members = [(m.ref, m.role) for m in obj.members if m.type == "w"]
                 if not members or (rel_cats is None and not has_address):
                     continue
-                relation_ways.update(ref for ref, _ in members)
+                share.relation_ways.update(ref for ref, _ in members)
                 address = address_tuple(tags)
                 if has_address:
                     result.address_areas.append(AddressCarrier(RELATION, obj.id, address, members=members))
@@ -265,17 +296,84 @@ def scan(
                 continue
             if has_address and (country := tags.get("addr:country")):
                 result.countries[country.upper()] += 1
+        share.latest = latest
+
+
+def scan(
+    path: Path,
+    taxonomy: Taxonomy,
+    categories: Iterable[str] | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+    progress: Progress | None = None,
+    dated: bool = True,
+    places: PlaceObjects | None = None,
+) -> ScanResult:
+    """One pass over the file (plus a ways-only pass when multipolygon candidates need their members).
+
+    `categories` (our keys) and `bbox` (W, S, E, N) narrow the candidates early; address carriers are kept
+    whatever the category, since any business may need its neighbour's address. `dated` asks for the newest
+    timestamp of the objects read as the snapshot date (needless when the file's header states one). `places`,
+    when given, collects the file's place objects in the same pass (their lines and labels land in the result).
+    A large sorted file is read by two processes (`mapleads.sources.pbf.shared_scan`).
+    """
+    from mapleads.sources.pbf.shared_scan import scan_shared
+
+    runs = block_runs(path)
+
+    def share_scanner(kinds: frozenset[type]) -> Scanner:
+        """A scanner for one process's share (its places joined into `places` afterwards)."""
+        return Scanner(taxonomy, categories, bbox, dated, PlaceObjects() if places is not None else None, kinds)
+
+    label_points: dict[int, tuple[float, float]] = {}
+    try:
+        read = scan_shared(path, runs, share_scanner, progress)
+        if read is None:
+            scanner = Scanner(taxonomy, categories, bbox, dated, places)
+            read = _scan_alone(path, scanner, osmium.index.create_map(get_settings().node_locations), progress)
+        elif places is not None and read.places is not None:
+            places.absorb(read.places)
+        relation_ways = read.relation_ways
+        if places is not None:
+            relation_ways |= places.way_ids() - read.way_lines.keys()
+            label_points = _points_of(places.label_ids(), read.locations)
+        member_ways = _member_ways(path, runs, relation_ways, read.locations) if relation_ways else {}
+        read.locations = None  # the index goes before the findings of a shared scan are loaded
+        found = read.findings()
     except READ_ERRORS as exc:
         raise corrupt(path, exc) from None
-    position.finish()
-    if places is not None:
-        relation_ways.update(places.way_ids() - result.member_ways.keys())
-        result.label_points = _points_of(places.label_ids(), fp.node_location_storage)
-    if relation_ways:
-        runs = block_runs(path)
-        result.member_ways.update(_member_ways(path, runs, relation_ways, fp.node_location_storage))
-    result.latest = latest.date().isoformat() if latest is not None else None
+    result = found.result
+    result.member_ways.update(member_ways)
+    result.label_points = label_points
+    result.latest = found.latest.date().isoformat() if found.latest is not None else None
     return result
+
+
+@dataclass(slots=True)
+class ReadFile:
+    """A file's scanning pass done: what the geometry passes after it need, and its findings when asked (a shared
+    scan loads the child's findings only then, once the location index is gone)."""
+
+    locations: osmium.index.LocationTable | None
+    relation_ways: set[int]
+    #: the lines of the way places the pass read
+    way_lines: dict[int, bytes]
+    places: PlaceObjects | None
+    findings: Callable[[], ScanShare]
+
+
+def _scan_alone(
+    path: Path, scanner: Scanner, locations: osmium.index.LocationTable, progress: Progress | None
+) -> ReadFile:
+    """The whole scan in this process: one pass over the file by its path."""
+    position = ReadPosition(path, progress)
+    handler = osmium.NodeLocationsForWays(locations)
+    handler.ignore_errors()  # ways cut at the extract's edge keep the nodes that are there
+    filters = scanner.filters()  # held here: the iterator does not keep its handlers alive
+    with osmium.io.Reader(str(path)) as reader:
+        scanner.feed(osmium.OsmFileIterator(reader, handler, *filters), position)
+    position.finish()
+    share = scanner.share
+    return ReadFile(locations, share.relation_ways, share.result.member_ways, share.places, lambda: share)
 
 
 def _points_of(node_ids: set[int], locations: object) -> dict[int, tuple[float, float]]:

@@ -213,12 +213,10 @@ def build_leads(
         c_lats,
         own,
         area_geoms,
-        [a.address for a in area_carriers],
-        [(a.kind, a.osm_id) for a in area_carriers],
+        area_carriers,
         np.array([p.lon for p in pts], dtype=float),
         np.array([p.lat for p in pts], dtype=float),
-        [p.address for p in pts],
-        [(p.kind, p.osm_id) for p in pts],
+        pts,
         settings.address_radius_m,
     )
     country = result.countries.most_common(1)[0][0] if result.countries else settings.default_country

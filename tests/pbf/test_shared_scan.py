@@ -1,0 +1,101 @@
+"""A sorted file scanned by two processes: the same findings as one process, in the same order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from mapleads.errors import InputError
+from mapleads.settings import get_settings
+from mapleads.sources.base import Query
+from mapleads.sources.pbf import PbfSource, shared_scan
+from mapleads.sources.pbf.blocks import block_runs
+from mapleads.sources.pbf.scan import ReadFile
+
+
+@pytest.fixture
+def shared(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[ReadFile | None]]:
+    """Two processes even for the demo file's four node blocks; what each scan's sharing gave, in a list."""
+    monkeypatch.setattr(shared_scan, "MIN_NODE_BLOCKS", 2)
+    outcomes: list[ReadFile | None] = []
+    scan_shared = shared_scan.scan_shared
+
+    def noted(*args: object) -> ReadFile | None:
+        outcomes.append(scan_shared(*args))  # type: ignore[arg-type]
+        return outcomes[-1]
+
+    monkeypatch.setattr(shared_scan, "scan_shared", noted)
+    yield outcomes
+    get_settings.cache_clear()
+
+
+def _alone(monkeypatch: pytest.MonkeyPatch, fn: Callable[[], object]) -> object:
+    monkeypatch.setenv("MAPLEADS_SCAN_PROCESSES", "1")
+    get_settings.cache_clear()
+    try:
+        return fn()
+    finally:
+        monkeypatch.delenv("MAPLEADS_SCAN_PROCESSES")
+        get_settings.cache_clear()
+
+
+def _leads(path: Path) -> list[dict[str, object]]:
+    return [lead.to_dict() for lead in PbfSource(path).leads(Query())]
+
+
+def test_two_processes_find_the_leads_one_finds(
+    sorted_pbf: Path, shared: list[ReadFile | None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ours = _leads(sorted_pbf)
+    assert shared and shared[0] is not None  # the scan was shared
+    assert len(ours) > 1000
+    assert {lead["source_id"].split("/")[0] for lead in ours} == {"node", "way", "relation"}  # type: ignore[union-attr]
+    assert ours == _alone(monkeypatch, lambda: _leads(sorted_pbf))
+
+
+def test_two_processes_find_the_places_one_finds(
+    sorted_pbf: Path, shared: list[ReadFile | None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = PbfSource(sorted_pbf).scan_whole()
+    places = whole.places.result()
+    assert shared and shared[0] is not None
+    alone = _alone(monkeypatch, lambda: PbfSource(sorted_pbf).scan_whole())
+    assert [(p.ref, p.wkb, p.label) for p in places] == [(p.ref, p.wkb, p.label) for p in alone.places.result()]  # type: ignore[attr-defined]
+    assert any(p.name == "Kamppi" and p.wkb for p in places)
+    assert [lead.to_dict() for lead in whole.leads()] == [lead.to_dict() for lead in alone.leads()]  # type: ignore[attr-defined]
+
+
+def test_a_file_out_of_order_is_read_again_by_one_process(
+    sorted_pbf: Path, tmp_path: Path, shared: list[ReadFile | None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The way block moved among the node blocks, under a header that still says the file is sorted."""
+    runs = block_runs(sorted_pbf)
+    assert runs is not None and runs.relations == runs.ways + 1
+    data = sorted_pbf.read_bytes()
+    blocks = [data[start:end] for start, end in runs.blocks]
+    header, first, ways = blocks[0], blocks[1], blocks[runs.ways]
+    path = tmp_path / "unsorted.osm.pbf"
+    path.write_bytes(header + first + ways + b"".join(blocks[2 : runs.ways]) + b"".join(blocks[runs.relations :]))
+    moved = block_runs(path)
+    assert moved is not None and moved.node_blocks >= 2  # it looks sorted from where its blocks' kinds change
+    ours = _leads(path)
+    assert shared == [None]  # the child met the ways and the file was read again alone
+    assert ours == _alone(monkeypatch, lambda: _leads(path))
+    assert any(lead["source_id"].startswith("node/") for lead in ours)  # type: ignore[union-attr]
+
+
+def test_a_corrupt_block_in_the_childs_share_is_reported(
+    sorted_pbf: Path, tmp_path: Path, shared: list[ReadFile | None]
+) -> None:
+    runs = block_runs(sorted_pbf)
+    assert runs is not None
+    end = runs.blocks[2][1]  # a block the child reads
+    data = bytearray(sorted_pbf.read_bytes())
+    data[end - 4 : end] = bytes(b ^ 0xFF for b in data[end - 4 : end])  # the zlib stream's checksum
+    path = tmp_path / "corrupt.osm.pbf"
+    path.write_bytes(bytes(data))
+    with pytest.raises(InputError, match="corrupt"):
+        _leads(path)
+    assert shared == []  # raised from the shared scan, nothing returned
