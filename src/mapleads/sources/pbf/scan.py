@@ -194,17 +194,25 @@ class Scanner:
         self.wanted = set(categories) if categories is not None else None
         self.store = TagStore()
 
-    def filters(self) -> list[osmium.BaseFilter]:
-        """The C++ filters in front of `feed`: objects no rule reads never become Python objects."""
+    def handlers(self, locations: osmium.NodeLocationsForWays | None = None) -> list[osmium.BaseHandler]:
+        """The C++ filters (and the location index's handler) in front of `feed`: objects no rule reads never
+        become Python objects. Keep the list while reading: the iterator does not keep its handlers alive."""
         places = self.share.places
-        return [
-            KeyFilter(*BUSINESS_KEYS, "addr:housenumber", *(("place", "boundary") if places is not None else ())),
-            # (business or address) and (name or address) = a named business or an address carrier: unnamed
-            # benches, bins and parking never reach Python
-            KeyFilter("name", "addr:housenumber"),
-            # nodes' tags and coordinates as one dict built in C++: ten times faster than reading a TagList
-            only_for(GeoInterfaceFilter(True), osmium.osm.NODE),
-        ]
+
+        def wanted() -> list[osmium.BaseFilter]:
+            return [
+                KeyFilter(*BUSINESS_KEYS, "addr:housenumber", *(("place", "boundary") if places is not None else ())),
+                # (business or address) and (name or address) = a named business or an address carrier: unnamed
+                # benches, bins and parking never reach Python
+                KeyFilter("name", "addr:housenumber"),
+            ]
+
+        # nodes' tags and coordinates as one dict built in C++: ten times faster than reading a TagList
+        tags = only_for(GeoInterfaceFilter(True), osmium.osm.NODE)
+        if locations is None:
+            return [*wanted(), tags]
+        # every node goes into the index; only the ways that pass have their nodes looked up
+        return [*(only_for(f, osmium.osm.WAY) for f in wanted()), locations, *wanted(), tags]
 
     def feed(self, objects: osmium.OsmFileIterator, position: ReadPosition | None = None) -> None:
         share, result, store, places, wanted = self.share, self.share.result, self.store, self.share.places, self.wanted
@@ -368,9 +376,9 @@ def _scan_alone(
     position = ReadPosition(path, progress)
     handler = osmium.NodeLocationsForWays(locations)
     handler.ignore_errors()  # ways cut at the extract's edge keep the nodes that are there
-    filters = scanner.filters()  # held here: the iterator does not keep its handlers alive
+    handlers = scanner.handlers(handler)
     with osmium.io.Reader(str(path)) as reader:
-        scanner.feed(osmium.OsmFileIterator(reader, handler, *filters), position)
+        scanner.feed(osmium.OsmFileIterator(reader, *handlers), position)
     position.finish()
     share = scanner.share
     return ReadFile(locations, share.relation_ways, share.result.member_ways, share.places, lambda: share)

@@ -82,7 +82,7 @@ def _scan_with_child(
     handler = osmium.NodeLocationsForWays(locations)
     handler.ignore_errors()  # ways cut at the extract's edge keep the nodes that are there
     mine = scanner(ALL_KINDS)
-    filters = mine.filters()  # held here: the iterator does not keep its handlers alive
+    handlers = mine.handlers(handler)
     total = runs.blocks[-1][1]
     for data, end in buffers(path, blocks[1:cut], header):
         with reader(data, osmium.osm.NODE) as nodes:
@@ -91,7 +91,7 @@ def _scan_with_child(
             progress(end, total)
     for data, end in buffers(path, blocks[cut : runs.relations], header):
         with reader(data) as objects:
-            mine.feed(osmium.OsmFileIterator(objects, handler, *filters))
+            mine.feed(osmium.OsmFileIterator(objects, *handlers))
         if progress is not None:
             progress(end, total)
     if not child.result():
@@ -122,15 +122,15 @@ def _child_share(
     """The child's share, pickled into the spool file (at once, while the parent still scans: through a pipe it
     would wait for the parent to read it, in memory it would be held twice); False if its node or relation blocks
     hold another kind. What the geometry passes need comes first: the rest is loaded after them."""
-    filters = scanner.filters()
+    handlers = scanner.handlers()
     try:
         for data, _ in buffers(path, node_blocks, header):
             with reader(data) as objects:
-                scanner.feed(osmium.OsmFileIterator(objects, *filters))
+                scanner.feed(osmium.OsmFileIterator(objects, *handlers))
         scanner.kinds = RELATIONS_ONLY
         for data, _ in buffers(path, relation_blocks, header):
             with reader(data) as objects:
-                scanner.feed(osmium.OsmFileIterator(objects, *filters))
+                scanner.feed(osmium.OsmFileIterator(objects, *handlers))
     except OutOfOrder:
         return False
     share = scanner.share
