@@ -142,5 +142,7 @@ def buffers(path: Path, blocks: list[tuple[int, int]], header: tuple[int, int]) 
             yield head + os.pread(fd, end - start, start), end
 
 
-def reader(data: bytes, entities: osmium.osm.osm_entity_bits = osmium.osm.ALL) -> osmium.io.Reader:
-    return osmium.io.Reader(osmium.io.FileBuffer(data, "pbf"), entities)
+def reader(
+    data: bytes, entities: osmium.osm.osm_entity_bits = osmium.osm.ALL, pool: osmium.io.ThreadPool | None = None
+) -> osmium.io.Reader:
+    return osmium.io.Reader(osmium.io.FileBuffer(data, "pbf"), entities, thread_pool=pool)

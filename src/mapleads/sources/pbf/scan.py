@@ -12,6 +12,7 @@ ways from one extra ways-only pass, whose node coordinates come from the locatio
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -411,8 +412,9 @@ def _member_ways(path: Path, runs: BlockRuns | None, way_ids: set[int], location
         if runs is None:
             _ways_into(found, osmium.io.Reader(str(path), osmium.osm.WAY), factory, wanted, fill)
         else:
+            pool = osmium.io.ThreadPool(os.cpu_count() or 1)  # nothing else runs now: every core decodes
             for data, _ in buffers(path, runs.way_blocks, runs.blocks[0]):
-                _ways_into(found, reader(data, osmium.osm.WAY), factory, wanted, fill)
+                _ways_into(found, reader(data, osmium.osm.WAY, pool), factory, wanted, fill)
     except READ_ERRORS as exc:
         raise corrupt(path, exc) from None
     return found
