@@ -10,7 +10,6 @@ field).
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -32,7 +31,7 @@ SCALAR_FIELDS: dict[str, Callable[[Any], Any]] = {
     "wikidata": lambda v: v,
 }
 LIST_FIELDS = ("phones", "phones_raw", "emails", "categories")
-_LEAD_FIELDS = tuple(f.name for f in dataclasses.fields(Lead))
+_LEAD_FIELDS = Lead.__struct_fields__
 
 
 def _page_key(url: str) -> str | None:
