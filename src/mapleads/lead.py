@@ -1,8 +1,8 @@
 """The one record every pipeline stage reads and writes.
 
-`Lead` is deliberately a plain record (a msgspec Struct: typed fields, no behaviour to speak of): sources build it, enrichment and resolution add to it, exporters
-flatten it with `to_row()` and every reader rebuilds it with `Lead.from_row()` without loss, so a CSV written
-today can be enriched, resolved or diffed tomorrow.
+`Lead` is deliberately a plain record (a msgspec Struct: typed fields, no behaviour to speak of): sources build
+it, enrichment and resolution add to it, exporters flatten it with `to_row()` and every reader rebuilds it with
+`Lead.from_row()` without loss, so a CSV written today can be enriched, resolved or diffed tomorrow.
 """
 
 from __future__ import annotations
