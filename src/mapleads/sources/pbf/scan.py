@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from sys import intern
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import osmium
 from osmium.filter import GeoInterfaceFilter, IdFilter, KeyFilter
@@ -61,10 +61,6 @@ class Candidate:
     def tags(self) -> dict[str, str]:
         return dict(zip(self.keys, self.values, strict=True))
 
-    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
-        # as its fields: a slotted dataclass pickles its state as a dict per object, 6 times slower
-        return Candidate, (*_fields(self),)
-
 
 class TagStore:
     """One tuple of key strings per distinct key set: businesses share a few thousand key sets, so the key strings
@@ -103,13 +99,6 @@ class AddressCarrier:
     wkb: bytes | None = None
     members: list[tuple[int, str]] | None = None
 
-    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
-        return AddressCarrier, (*_fields(self),)
-
-
-def _fields(obj: Candidate | AddressCarrier) -> Iterator[object]:
-    return (getattr(obj, name) for name in obj.__slots__)
-
 
 @dataclass(slots=True)
 class ScanResult:
@@ -122,6 +111,38 @@ class ScanResult:
     member_ways: dict[int, bytes] = field(default_factory=dict)
     #: node id -> (lon, lat) of the place labels asked for, from the location index
     label_points: dict[int, tuple[float, float]] = field(default_factory=dict)
+
+    def __reduce__(self) -> tuple[Callable[..., ScanResult], tuple[object, ...]]:
+        """Pickled as rows of plain tuples: no Python call per object (a slotted dataclass pickles its state as a
+        dict per object, ten times slower; a million candidates of a shared scan cross between processes)."""
+        candidates = [
+            (c.kind, c.osm_id, c.keys, c.values, c.categories, c.address, c.lon, c.lat, c.wkb, c.members)
+            for c in self.candidates
+        ]
+        points = [(a.kind, a.osm_id, a.address, a.lon, a.lat, a.wkb, a.members) for a in self.address_points]
+        areas = [(a.kind, a.osm_id, a.address, a.lon, a.lat, a.wkb, a.members) for a in self.address_areas]
+        rest = (self.countries, self.latest, self.member_ways, self.label_points)
+        return _unpickled, (candidates, points, areas, *rest)
+
+
+def _unpickled(
+    candidates: list[tuple[Any, ...]],
+    points: list[tuple[Any, ...]],
+    areas: list[tuple[Any, ...]],
+    countries: Counter[str],
+    latest: str | None,
+    member_ways: dict[int, bytes],
+    label_points: dict[int, tuple[float, float]],
+) -> ScanResult:
+    return ScanResult(
+        [Candidate(*row) for row in candidates],
+        [AddressCarrier(*row) for row in points],
+        [AddressCarrier(*row) for row in areas],
+        countries,
+        latest,
+        member_ways,
+        label_points,
+    )
 
 
 def address_tuple(tags: Mapping[str, str]) -> AddressTuple:
