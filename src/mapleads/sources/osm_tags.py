@@ -52,6 +52,8 @@ def address_from_tags(tags: Mapping[str, str]) -> tuple[Address, dict[str, str]]
     """The structured address and, per part, the tag it came from."""
     address = Address()
     refs: dict[str, str] = {}
+    if _ADDRESS_KEYS.isdisjoint(tags):  # most objects: no address tag at all
+        return address, refs
     for part, keys in ADDRESS_TAGS.items():
         for key in keys:
             value = tags.get(key)
@@ -60,6 +62,12 @@ def address_from_tags(tags: Mapping[str, str]) -> tuple[Address, dict[str, str]]
                 refs[part] = key
                 break
     return address, refs
+
+
+_ADDRESS_KEYS = frozenset(key for keys in ADDRESS_TAGS.values() for key in keys)
+#: "address.street", "socials.facebook", ...: a lead's provenance keys for its address parts and profiles
+_ADDRESS_FIELDS = {part: f"address.{part}" for part in ADDRESS_TAGS}
+_SOCIAL_FIELDS = {network: f"socials.{network}" for network in SOCIAL_TAGS}
 
 
 def _social_url(network: str, value: str) -> str:
@@ -98,7 +106,7 @@ def lead_from_tags(
     prov: dict[str, Provenance] = {"name": Provenance(source, f"{ref}#name")}
     address, addr_refs = address_from_tags(tag_dict)
     for part, tag in addr_refs.items():
-        prov[f"address.{part}"] = Provenance(source, f"{ref}#{tag}")
+        prov[_ADDRESS_FIELDS[part]] = Provenance(source, f"{ref}#{tag}")
     phones_raw: list[str] = []
     emails: list[str] = []
     socials: dict[str, str] = {}
@@ -122,7 +130,7 @@ def lead_from_tags(
             for key in keys:
                 if key in present and tag_dict[key].strip():
                     socials[network] = _social_url(network, tag_dict[key])
-                    prov[f"socials.{network}"] = Provenance(source, f"{ref}#{key}")
+                    prov[_SOCIAL_FIELDS[network]] = Provenance(source, f"{ref}#{key}")
                     break
     opening_hours = tag_dict.get("opening_hours")
     if opening_hours:

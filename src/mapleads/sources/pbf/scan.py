@@ -59,7 +59,7 @@ class Candidate:
 
     @property
     def tags(self) -> dict[str, str]:
-        return dict(zip(self.keys, self.values, strict=True))
+        return dict(zip(self.keys, self.values))  # noqa: B905  # equal lengths by construction (TagStore)
 
 
 class TagStore:
