@@ -94,3 +94,12 @@ def _unpicklable_result() -> object:
 def test_a_result_that_cannot_be_sent_is_a_worker_error() -> None:
     with pytest.raises(WorkerError, match="exit code 1"):
         Forked(_unpicklable_result).result()
+
+
+def _niceness() -> int:
+    return os.nice(0)
+
+
+def test_a_background_child_runs_at_the_lowest_priority() -> None:
+    assert Forked(_niceness, background=True).result() == 19
+    assert Forked(_niceness).result() == os.nice(0)

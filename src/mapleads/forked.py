@@ -28,7 +28,9 @@ PIPE_BUFFER = 1 << 20
 class Forked(Generic[T]):
     """`fn(*args)` started now in a child process; `result()` waits for it (and raises what it raised)."""
 
-    def __init__(self, fn: Callable[..., T], *args: Any) -> None:
+    def __init__(self, fn: Callable[..., T], *args: Any, background: bool = False) -> None:
+        """`background`: the child runs at the lowest priority, on a core the parent's other work leaves idle
+        (work that would otherwise slow down what the result is needed after)."""
         self._future: Future[T] | None = None
         if not hasattr(os, "fork"):
             pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="forked")
@@ -40,6 +42,9 @@ class Forked(Generic[T]):
         pid = os.fork()
         if pid == 0:  # the child: never returns
             os.close(read)
+            if background:
+                with contextlib.suppress(OSError):
+                    os.nice(19)
             _run_child(write, fn, args)
         os.close(write)
         self._pid, self._read = pid, read

@@ -100,8 +100,9 @@ class PbfSource:
             result = scan(self.path, get_taxonomy(), None, None, progress, dated=stated is None, places=objects)
             lines = {w: shapely.from_wkb(result.member_ways[w]) for w in objects.way_ids() if w in result.member_ways}
             data_box = data_extent(self.path) if objects.has_areas() else header_box(self.path)
-        # in a child process: a thread building the areas held the GIL the lead building needs
-        places = Forked(build_places, objects, lines, result.label_points, data_box)
+        # in a child process (a thread building the areas held the GIL the lead building needs), in the background:
+        # at the same priority it slowed down the two processes building the leads
+        places = Forked(build_places, objects, lines, result.label_points, data_box, background=True)
         with paused_gc():
             placement = place_candidates(result, None)  # while the areas are built
         return WholeScan(result, None, stated or result.latest, placement, places, data_box)
