@@ -55,6 +55,22 @@ def test_two_processes_find_the_leads_one_finds(
     assert ours == _alone(monkeypatch, lambda: _leads(sorted_pbf))
 
 
+def test_two_processes_find_what_one_finds_for_a_category_in_a_district(
+    sorted_pbf: Path, shared: list[ReadFile | None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = PbfSource(sorted_pbf)
+    query = Query(categories=["restaurant", "cafe"], area=source.resolve_place("Kamppi"))
+
+    def leads() -> list[dict[str, object]]:
+        return [lead.to_dict() for lead in PbfSource(sorted_pbf).leads(query)]
+
+    ours = leads()
+    assert shared and shared[-1] is not None
+    assert 20 < len(ours) < 1000
+    assert all({"restaurant", "cafe"} & set(lead["categories"]) for lead in ours)  # type: ignore[call-overload]
+    assert ours == _alone(monkeypatch, leads)
+
+
 def test_two_processes_find_the_places_one_finds(
     sorted_pbf: Path, shared: list[ReadFile | None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
