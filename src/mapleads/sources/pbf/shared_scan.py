@@ -4,9 +4,11 @@ Most of a scan's time is Python's work on the objects the C++ filters let throug
 file sorted by type (`blocks.BlockRuns`) the node blocks come first, and nodes carry their own coordinates: a
 forked child scans the first `CHILD_NODE_SHARE` of the node blocks and then the relation blocks (a relation's
 member ways are read after the scan), while this process feeds the same node blocks to its node-location index,
-in C++ only, then scans the other node blocks and the way blocks. The child's findings come back pickled and are
-joined in the file's order, so the result is the one a single pass finds. A file that proves not to be sorted (an
-object of the wrong kind in the child's blocks) is scanned again by one process.
+in C++ only, then scans the other node blocks and the way blocks. The child pickles its findings to an unlinked
+temporary file as soon as it is done (what the geometry passes need first, then its candidates, which this
+process loads once its location index is freed); they are joined in the file's order, so the result is the one a
+single pass finds. A file that proves not to be sorted (an object of the wrong kind in the child's blocks) is
+scanned again by one process.
 """
 
 from __future__ import annotations
