@@ -269,45 +269,47 @@ def _credit_member(source: str) -> bytes:
 _WRITE_AT = 1 << 20
 
 
-def _json_body(fh: BinaryIO, leads: Iterator[Lead], columns: list[str], flat: bool, first: bool) -> int:
+def _buffered(fh: BinaryIO, leads: Iterator[Lead], add: Callable[[bytearray, Lead, bool], None], first: bool) -> int:
+    """Each lead appended to a buffer by `add(out, lead, after)` (`after`: a record precedes it in the file), the
+    buffer written a MB at a time; the number of leads."""
     n = 0
     out = bytearray()
     for lead in leads:
-        if n or not first:
-            out += b",\n"
-        _append_record(out, lead, columns, flat)
+        add(out, lead, bool(n) or not first)
         n += 1
         if len(out) >= _WRITE_AT:
             fh.write(out)
             out.clear()
     fh.write(out)
     return n
+
+
+def _json_body(fh: BinaryIO, leads: Iterator[Lead], columns: list[str], flat: bool, first: bool) -> int:
+    def add(out: bytearray, lead: Lead, after: bool) -> None:
+        if after:
+            out += b",\n"
+        _append_record(out, lead, columns, flat)
+
+    return _buffered(fh, leads, add, first)
 
 
 def _metadata_tail(meta: dict[str, Any], n: int) -> bytes:
     return b'\n], "metadata": ' + orjson.dumps({**meta, "count": n}) + b"}\n"
 
 
-def _ndjson_body(fh: BinaryIO, leads: Iterator[Lead], columns: list[str], flat: bool, _: bool) -> int:
-    n = 0
-    out = bytearray()
-    for lead in leads:
+def _ndjson_body(fh: BinaryIO, leads: Iterator[Lead], columns: list[str], flat: bool, first: bool) -> int:
+    def add(out: bytearray, lead: Lead, _: bool) -> None:
         _append_record(out, lead, columns, flat)
         out += b"\n"
-        n += 1
-        if len(out) >= _WRITE_AT:
-            fh.write(out)
-            out.clear()
-    fh.write(out)
-    return n
+
+    return _buffered(fh, leads, add, first)
 
 
 def _geojson_body(fh: BinaryIO, leads: Iterator[Lead], columns: list[str], flat: bool, first: bool) -> int:
     """RFC 7946 Features: Points in WGS 84, [lon, lat] order."""
-    n = 0
-    out = bytearray()
-    for lead in leads:
-        if n or not first:
+
+    def add(out: bytearray, lead: Lead, after: bool) -> None:
+        if after:
             out += b",\n"
         out += b'{"type":"Feature","id":'
         out += orjson.dumps(lead.id)
@@ -319,12 +321,8 @@ def _geojson_body(fh: BinaryIO, leads: Iterator[Lead], columns: list[str], flat:
             out += b',"geometry":null,"properties":'
         _append_record(out, lead, columns, flat)
         out += b"}"
-        n += 1
-        if len(out) >= _WRITE_AT:
-            fh.write(out)
-            out.clear()
-    fh.write(out)
-    return n
+
+    return _buffered(fh, leads, add, first)
 
 
 #: the formats a file of which can be written in parts and joined (`mapleads.export.parts`)
