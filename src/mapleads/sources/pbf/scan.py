@@ -279,9 +279,9 @@ class Scanner:
                 named = "name" in otags
                 if not (has_address or named):
                     continue
-                # a dict of all its tags only for what may become a lead or a place (a TagList is read in Python, 15 µs
-                # a building); an unnamed address carrier is only asked for its address parts
-                tags = dict(otags) if named else cast("dict[str, str]", otags)  # only `in` and .get are asked of it
+                # a dict of all its tags only for what may become a lead or a place (a TagList is read in Python,
+                # 15 µs a building); of an unnamed address carrier's TagList only `in` and .get are asked
+                tags = dict(otags) if named else cast("dict[str, str]", otags)
                 if places is not None and places.is_way_place(tags, obj.is_closed()):
                     places.add_way(obj.id, tags)
                     if (line := _way_wkb(factory, obj)) is not None:
@@ -401,8 +401,8 @@ def _scan_alone(
     handler = osmium.NodeLocationsForWays(locations)
     handler.ignore_errors()  # ways cut at the extract's edge keep the nodes that are there
     handlers = scanner.handlers(handler)
-    with osmium.io.Reader(str(path)) as reader:
-        scanner.feed(osmium.OsmFileIterator(reader, *handlers), position)
+    with osmium.io.Reader(str(path)) as objects:
+        scanner.feed(osmium.OsmFileIterator(objects, *handlers), position)
     position.finish()
     share = scanner.share
     return ReadFile(locations, share.relation_ways, share.result.member_ways, share.places, lambda: share)
