@@ -18,7 +18,7 @@ from pathlib import Path
 
 import osmium
 
-from mapleads.sources.pbf.reader import BrokenChain, block_chain, proto_fields, varint
+from mapleads.sources.pbf.reader import BrokenChain, blocks_of, proto_fields, varint
 
 #: what a data block holds first (PrimitiveGroup fields 1 nodes, 2 dense nodes, 3 ways, 4 relations)
 NODES, WAYS, RELATIONS = 0, 1, 2
@@ -55,7 +55,7 @@ def block_runs(path: Path) -> BlockRuns | None:
         if head.header().get("sorting") != "Type_then_ID":
             return None
     try:
-        blocks = block_chain(str(path), path.stat().st_size)
+        blocks = blocks_of(path)
     except (BrokenChain, OSError):
         return None
     if len(blocks) < 2:

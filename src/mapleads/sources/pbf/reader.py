@@ -55,24 +55,39 @@ def check_pbf(path: str | os.PathLike[str]) -> Path:
     return p
 
 
-@functools.lru_cache(maxsize=16)
-def framing_fault(path: str, size: int, _mtime_ns: int, _inode: int) -> str | None:
+def framing_fault(path: str, size: int, mtime_ns: int, inode: int) -> str | None:
     """Where the file's chain of blocks (length, BlobHeader, data) breaks, or None if it ends with the file.
 
     libosmium reads a file that ends within the 4-byte length of a block (or in zero bytes, as a preallocated
     download does) as a valid, shorter file: a cut download would lose leads without a word. Walking the chain
-    reads one BlobHeader per block, never the data, and finds every cut before a long read starts. The result is
-    cached per file version (size, mtime, inode): one extract checks the same file several times.
+    reads one BlobHeader per block, never the data, and finds every cut before a long read starts.
     """
-    try:
-        block_chain(path, size)
-    except BrokenChain as exc:
-        return str(exc)
-    return None
+    chain = _chain(path, size, mtime_ns, inode)
+    return chain if isinstance(chain, str) else None
 
 
 class BrokenChain(ValueError):
     """Where a file's chain of blocks breaks."""
+
+
+def blocks_of(path: Path) -> list[tuple[int, int]]:
+    """(start, end) byte offsets of every block of the file, header block first; `BrokenChain` where it breaks."""
+    resolved = path.resolve()
+    stat = resolved.stat()
+    chain = _chain(str(resolved), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    if isinstance(chain, str):
+        raise BrokenChain(chain)
+    return chain
+
+
+@functools.lru_cache(maxsize=4)
+def _chain(path: str, size: int, _mtime_ns: int, _inode: int) -> list[tuple[int, int]] | str:
+    """The file's blocks, or where their chain breaks; cached per file version (size, mtime, inode): one extract
+    checks the file and then reads it by its blocks."""
+    try:
+        return block_chain(path, size)
+    except BrokenChain as exc:
+        return str(exc)
 
 
 def block_chain(path: str, size: int) -> list[tuple[int, int]]:
