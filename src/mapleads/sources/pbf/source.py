@@ -128,12 +128,10 @@ class PbfSource:
 def _points(result: ScanResult) -> tuple[np.ndarray, np.ndarray, list[int]]:
     """A point per candidate (node location or a point inside the shape); `dropped` lists unplaceable ones."""
     cands = result.candidates
-    lons = np.full(len(cands), np.nan)
-    lats = np.full(len(cands), np.nan)
+    # nodes carry their point; the None of ways and relations becomes NaN, filled in below
+    lons = np.array([c.lon for c in cands], dtype=float)
+    lats = np.array([c.lat for c in cands], dtype=float)
     way_idx = [i for i, c in enumerate(cands) if c.kind == WAY]
-    for i, c in enumerate(cands):
-        if c.kind == NODE:
-            lons[i], lats[i] = c.lon, c.lat
     if way_idx:
         shapes = geometry.areas_from_wkb([cands[i].wkb for i in way_idx])  # type: ignore[misc]
         lons[way_idx], lats[way_idx] = geometry.representative_points(shapes)
