@@ -102,6 +102,30 @@ def test_a_file_out_of_order_is_read_again_by_one_process(
     assert any(lead["source_id"].startswith("node/") for lead in ours)  # type: ignore[union-attr]
 
 
+def test_a_file_without_relations_is_shared_too(
+    sorted_pbf: Path, tmp_path: Path, shared: list[ReadFile | None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs = block_runs(sorted_pbf)
+    assert runs is not None
+    data = sorted_pbf.read_bytes()
+    path = tmp_path / "no-relations.osm.pbf"
+    path.write_bytes(data[: runs.blocks[runs.relations][0]])
+    ours = _leads(path)
+    assert shared and shared[0] is not None
+    assert not any(lead["source_id"].startswith("relation/") for lead in ours)  # type: ignore[union-attr]
+    assert ours == _alone(monkeypatch, lambda: _leads(path))
+
+
+def test_it_reports_its_progress_in_order_to_the_end(sorted_pbf: Path, shared: list[ReadFile | None]) -> None:
+    seen: list[tuple[int, int]] = []
+    list(PbfSource(sorted_pbf).leads(Query(), progress=lambda done, total: seen.append((done, total))))
+    assert shared and shared[0] is not None
+    size = sorted_pbf.stat().st_size
+    assert len(seen) > 2
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+    assert seen[-1] == (size, size) and {total for _, total in seen} == {size}
+
+
 def test_a_corrupt_block_in_the_childs_share_is_reported(
     sorted_pbf: Path, tmp_path: Path, shared: list[ReadFile | None]
 ) -> None:
