@@ -191,9 +191,6 @@ def extract_command(
                 report=tallies.__getitem__,
             )
             summary = Summary.total(r for r in reports if r is not None)
-            # the read file goes while the collector is off: refcounting frees it at once, where the collection
-            # that follows the pause would first walk all of it (half a second on this size of file)
-            parts = None
         else:
             assert first is not None
             summary = Summary()

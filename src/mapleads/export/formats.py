@@ -244,14 +244,8 @@ def _close_book(book: Any) -> None:
         raise failure
 
 
-def _json_record(lead: Lead, columns: list[str], flat: bool) -> bytes:
-    """One lead as a JSON object: flat columns with --fields, else the whole nested record plus attribution."""
-    out = bytearray()
-    _append_record(out, lead, columns, flat)
-    return bytes(out)
-
-
 def _append_record(out: bytearray, lead: Lead, columns: list[str], flat: bool) -> None:
+    """One lead as a JSON object: flat columns with --fields, else the whole nested record plus attribution."""
     if flat:
         out += orjson.dumps(flat_row(lead, columns))
     else:

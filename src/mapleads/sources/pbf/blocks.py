@@ -33,7 +33,6 @@ class BlockRuns:
     ways, `blocks[relations:]` relations (block 0 is the header block). The last block of a run may also hold
     the start of the next kind."""
 
-    path: Path
     blocks: list[tuple[int, int]]
     ways: int
     relations: int
@@ -81,7 +80,7 @@ def block_runs(path: Path) -> BlockRuns | None:
         relations = first_of(RELATIONS, ways) if ways is not None else None
     if ways is None or relations is None:
         return None
-    return BlockRuns(path, blocks, ways, relations)
+    return BlockRuns(blocks, ways, relations)
 
 
 def block_kind(fd: int, block: tuple[int, int]) -> int | None:
