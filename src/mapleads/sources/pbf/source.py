@@ -219,14 +219,15 @@ def build_leads(
         settings.address_radius_m,
     )
     country = result.countries.most_common(1)[0][0] if result.countries else settings.default_country
+    lats, lons = c_lats.tolist(), c_lons.tolist()  # Python floats: a NumPy scalar per lead is slow to read
     for i, cand in enumerate(cands):
         kind = KINDS[cand.kind]
         lead = lead_from_tags(
             kind,
             cand.osm_id,
             cand.tags,
-            round(float(c_lats[i]), 7),
-            round(float(c_lons[i]), 7),
+            round(lats[i], 7),
+            round(lons[i], 7),
             categories=cand.categories,
             snapshot_date=snapshot,
         )
