@@ -6,9 +6,13 @@ editing this file. Errors the user can fix are printed as one line with a non-ze
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import importlib
+import os
 import pkgutil
 import sys
+import threading
 
 import typer
 from rich.console import Console
@@ -87,4 +91,19 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
-    sys.exit(main())
+    """The `mapleads` console script: `main`, then the process ends."""
+    code = main()
+    if threading.active_count() == 1:  # no other thread a normal shutdown would wait for
+        _exit_without_teardown(code)
+    sys.exit(code)
+
+
+def _exit_without_teardown(code: int) -> None:
+    """Run the exit handlers and flush the output, then end the process without releasing the interpreter's
+    objects one by one: after a large extraction that release took 0.3 s of a 4 s run, and the kernel frees the
+    memory at once anyway. Everything the command wrote is closed by then."""
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # a closed pipe: nothing left to say
+            stream.flush()
+    os._exit(code)
