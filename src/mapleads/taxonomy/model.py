@@ -7,7 +7,7 @@ import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 from rapidfuzz import fuzz, process
@@ -67,15 +67,20 @@ class Taxonomy:
         conditions = {k for alts in self._by_tag.values() for _, rest in alts for k, _ in rest}
         self._read_keys = BUSINESS_KEYS + tuple(sorted(conditions - _BUSINESS_SET))
         self._classified: dict[tuple[str | None, ...], tuple[str, ...] | None] = {}
+
+    @cached_property
+    def _words(self) -> dict[str, str]:
+        """Every folded word and its likely singulars -> category key: built when words are first looked up, so
+        a command that never reads a user's words ("all", an index build) does not pay for it."""
+        folded = [(fold(word), cat.key) for cat in self.categories.values() for word in cat.words()]
         # exact words first, so a derived singular ("carrelages" -> "carrelage") never shadows a real synonym
-        self._words: dict[str, str] = {}
-        for cat in categories:
-            for word in cat.words():
-                self._words.setdefault(fold(word), cat.key)
-        for cat in categories:
-            for word in cat.words():
-                for form in _word_forms(fold(word)):
-                    self._words.setdefault(form, cat.key)
+        words: dict[str, str] = {}
+        for word, key in folded:
+            words.setdefault(word, key)
+        for word, key in folded:
+            for form in _word_forms(word):
+                words.setdefault(form, key)
+        return words
 
     # --- objects -> categories -----------------------------------------------------------------------
     def is_business(self, tags: Mapping[str, str]) -> bool:
