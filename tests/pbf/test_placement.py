@@ -1,0 +1,43 @@
+"""Placing a scan's candidates: a point for each, the address areas, each relation's shape assembled once."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from mapleads.sources.pbf import geometry
+from mapleads.sources.pbf.scan import RELATION, scan
+from mapleads.sources.pbf.source import place_candidates
+from mapleads.taxonomy import get_taxonomy
+
+
+def test_a_relation_that_is_a_business_and_an_address_is_assembled_once(
+    demo_pbf: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = scan(demo_pbf, get_taxonomy())
+    businesses = {c.osm_id: c for c in result.candidates if c.kind == RELATION}
+    addresses = {a.osm_id for a in result.address_areas if a.kind == RELATION}
+    both = businesses.keys() & addresses
+    assert both, "the demo file has multipolygon businesses with an address"
+    assembled: Counter[tuple[tuple[int, str], ...]] = Counter()
+    real = geometry.multipolygon
+
+    def counting(members: Sequence[tuple[int, str]], ways: dict[int, bytes]) -> tuple[BaseGeometry | None, bool]:
+        assembled[tuple(members)] += 1
+        return real(members, ways)
+
+    monkeypatch.setattr(geometry, "multipolygon", counting)
+    placement = place_candidates(result, None)
+    assert assembled and set(assembled.values()) == {1}
+    index = {id(c): k for k, c in enumerate(result.candidates)}
+    for osm_id in both:
+        shape, _ = real(businesses[osm_id].members or [], result.member_ways)
+        k = index[id(businesses[osm_id])]
+        # its lead stands inside the shape, and that shape is among the address areas
+        assert shapely.intersects_xy(shape, placement.lons[k], placement.lats[k])
+        assert any(shape.equals(g) for g in placement.area_geoms)
