@@ -9,8 +9,9 @@ Inputs are tiled from the Helsinki demo with bench/tile_pbf.py and kept in bench
 For each: the plain extraction of every lead (the anchor), the index build (which runs that same extraction),
 the index size, then ≥ 200 random category × area queries answered from the index (p50/p95) and the first few
 of them by a direct .pbf extraction, whose lead ids must be identical.
-BENCH_INDEX_FILES=big,country limits the files; BENCH_INDEX_PBF_QUERIES sets how many queries also run on the
-.pbf (default 5, 2 on the million file where each takes about a minute).
+Extraction and build alternate BENCH_INDEX_REPS times (default 3; one run of either moves by ±20 % on a shared
+machine) and the medians are compared. BENCH_INDEX_FILES=big,country limits the files; BENCH_INDEX_PBF_QUERIES
+sets how many queries also run on the .pbf (default 5, 2 on the million file where each takes about a minute).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ import time
 from pathlib import Path
 
 from common import tiled
+
+REPS = int(os.environ.get("BENCH_INDEX_REPS", "3"))
 
 #: name: (copies, columns, POI_EVERY), queries also run on the .pbf by default
 FILES = {
@@ -101,20 +104,25 @@ def bench_file(name: str, pbf_queries: int) -> dict[str, object]:
     from mapleads.sources.pbf import PbfSource
 
     path = tiled(*FILES[name][0])
-    t0 = time.perf_counter()
-    sum(1 for _ in PbfSource(path).leads(Query()))
-    raw = time.perf_counter() - t0
     data = Path(tempfile.mkdtemp(prefix="bench-index-"))
     os.environ["MAPLEADS_DATA_DIR"] = str(data)
     get_settings.cache_clear()
+    raws, builds = [], []
     try:
-        built = build_index(path)
+        for rep in range(REPS):  # interleaved, so both see the same machine load; each rebuild replaces the index
+            t0 = time.perf_counter()
+            sum(1 for _ in PbfSource(path).leads(Query()))
+            raws.append(time.perf_counter() - t0)
+            built = build_index(path)
+            builds.append(built.seconds)
+            print(f"  rep {rep + 1}: extraction {raws[-1]:.1f} s, build {builds[-1]:.1f} s", flush=True)
+        raw, build = statistics.median(raws), statistics.median(builds)
         return {
             "file": f"{name} ({path.stat().st_size / 1e6:.0f} MB)",
             "leads": built.manifest["leads"],
             "extract_s": raw,
-            "build_s": built.seconds,
-            "ratio": built.seconds / raw,
+            "build_s": build,
+            "ratio": build / raw,
             "index_mb": folder_size(built.index_dir) / 1e6,
             **measure_queries(RegionIndex(built.index_dir), path, pbf_queries),
         }
@@ -143,7 +151,8 @@ def main() -> int:
             f"{r['index_mb']:>8.1f} {r['p50']:>12.1f} {r['p95']:>12.1f} {r['cat_p95']:>15.1f} {r['mean_hits']:>6.0f} "
             f"{r['pbf_p50']:>10.0f} {r['pbf_p50'] / r['p50']:>8.0f}x {r['same']} ({r['pbf_n']} queries)"
         )
-    print(f"\n{QUERIES} random category × area queries per file (areas 300 m – 3 km around real leads).")
+    print(f"\n{QUERIES} random category × area queries per file (areas 300 m – 3 km around real leads); extraction and")
+    print(f"build times are medians of {REPS} alternating runs.")
     return 0
 
 
