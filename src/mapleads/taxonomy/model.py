@@ -93,8 +93,7 @@ class Taxonomy:
 
     def classify(self, tags: Mapping[str, str]) -> list[str] | None:
         """`categorize` for business objects, None for the rest: for the hot loop of a file scan, so remembered by
-        the values of the few keys the rules read (objects repeat a few thousand combinations; working them out
-        again was a third of a scan's time)."""
+        the values of the few keys the rules read (a file's objects repeat a few thousand combinations)."""
         probe = tuple(map(tags.get, self._read_keys))
         try:
             found = self._classified[probe]
