@@ -100,16 +100,8 @@ class Taxonomy:
         except KeyError:
             if len(self._classified) >= CLASSIFY_MEMORY:
                 self._classified.clear()
-            found = self._classified[probe] = self._classify(tags)
+            found = self._classified[probe] = tuple(self.categorize(tags)) if self.is_business(tags) else None
         return list(found) if found is not None else None
-
-    def _classify(self, tags: Mapping[str, str]) -> tuple[str, ...] | None:
-        present = _BUSINESS_SET.intersection(tags)
-        for key in present:
-            value = tags[key]
-            if value and value != "no" and value not in self.exclusions.get(key, ()):
-                return tuple(self.categorize(tags))
-        return None
 
     def categorize(self, tags: Mapping[str, str]) -> list[str]:
         """Our category keys for an object's tags, most specific source key first."""
