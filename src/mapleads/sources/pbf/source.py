@@ -143,8 +143,8 @@ class RelationShapes:
         return found
 
 
-def _points(result: ScanResult, relations: RelationShapes) -> tuple[np.ndarray, np.ndarray, list[int]]:
-    """A point per candidate (node location or a point inside the shape); `dropped` lists unplaceable ones."""
+def _points(result: ScanResult, relations: RelationShapes) -> tuple[np.ndarray, np.ndarray]:
+    """A point per candidate (node location or a point inside the shape); NaN for one that cannot be placed."""
     cands = result.candidates
     # nodes carry their point; the None of ways and relations becomes NaN, filled in below
     lons = np.array([c.lon for c in cands], dtype=float)
@@ -161,8 +161,7 @@ def _points(result: ScanResult, relations: RelationShapes) -> tuple[np.ndarray, 
                 lons[i], lats[i] = x[0], y[0]
             elif (pt := geometry.line_points(c.members, result.member_ways)) is not None:
                 lons[i], lats[i] = pt
-    dropped = np.flatnonzero(np.isnan(lons)).tolist()
-    return lons, lats, dropped
+    return lons, lats
 
 
 def _address_areas(result: ScanResult, relations: RelationShapes) -> tuple[np.ndarray, list[AddressCarrier]]:
@@ -199,7 +198,7 @@ class Placement:
 
 def place_candidates(result: ScanResult, area: Area | None) -> Placement:
     relations = RelationShapes(result.member_ways)
-    lons, lats, _dropped = _points(result, relations)
+    lons, lats = _points(result, relations)
     placed = ~np.isnan(lons)
     keep = placed.copy()
     if area is not None and placed.any():
