@@ -361,7 +361,7 @@ def scan(
         read = scan_shared(path, runs, share_scanner, progress)
         if read is None:
             scanner = Scanner(taxonomy, categories, bbox, dated, places)
-            read = _scan_alone(path, scanner, osmium.index.create_map(get_settings().node_locations), progress)
+            read = _scan_alone(path, scanner, new_locations(), progress)
         elif places is not None and read.places is not None:
             places.absorb(read.places)
         relation_ways = read.relation_ways
@@ -378,6 +378,19 @@ def scan(
     result.label_points = label_points
     result.latest = found.latest.date().isoformat() if found.latest is not None else None
     return result
+
+
+def new_locations() -> osmium.index.LocationTable:
+    """An empty node-location index of the kind the `node_locations` setting names."""
+    return osmium.index.create_map(get_settings().node_locations)
+
+
+def location_filler(locations: object) -> osmium.NodeLocationsForWays:
+    """The handler that puts nodes into `locations` and gives ways their nodes' locations from it; a way cut at
+    the extract's edge keeps the nodes that are there (`_way_wkb`) instead of failing."""
+    handler = osmium.NodeLocationsForWays(locations)  # type: ignore[arg-type]
+    handler.ignore_errors()
+    return handler
 
 
 @dataclass(slots=True)
@@ -398,9 +411,7 @@ def _scan_alone(
 ) -> ReadFile:
     """The whole scan in this process: one pass over the file by its path."""
     position = ReadPosition(path, progress)
-    handler = osmium.NodeLocationsForWays(locations)
-    handler.ignore_errors()  # ways cut at the extract's edge keep the nodes that are there
-    handlers = scanner.handlers(handler)
+    handlers = scanner.handlers(location_filler(locations))
     with osmium.io.Reader(str(path)) as objects:
         scanner.feed(osmium.OsmFileIterator(objects, *handlers), position)
     position.finish()
@@ -428,8 +439,7 @@ def _member_ways(path: Path, runs: BlockRuns | None, way_ids: set[int], location
     hundreds of long ways: per node in Python, this pass cost more than the scan's handling of them)."""
     found: dict[int, bytes] = {}
     factory = osmium.geom.WKBFactory()
-    fill = osmium.NodeLocationsForWays(locations)  # type: ignore[arg-type]
-    fill.ignore_errors()  # nodes outside the extract: `_way_wkb` keeps the ones that are there
+    fill = location_filler(locations)
     wanted = IdFilter(way_ids)  # held here: the iterator does not keep its handlers alive
     try:
         if runs is None:

@@ -34,6 +34,8 @@ from mapleads.sources.pbf.scan import (
     Scanner,
     ScanResult,
     ScanShare,
+    location_filler,
+    new_locations,
 )
 
 #: below this many node blocks (8,000 nodes each) a fork and a pickle cost more than they save
@@ -80,9 +82,8 @@ def _scan_with_child(
     order. The child's candidates are loaded when the findings are asked for."""
     header, blocks = runs.blocks[0], runs.blocks
     child = Forked(_child_share, path, scanner(NODES_ONLY), header, blocks[1:cut], blocks[runs.relations :], spool)
-    locations = osmium.index.create_map(get_settings().node_locations)
-    handler = osmium.NodeLocationsForWays(locations)
-    handler.ignore_errors()  # ways cut at the extract's edge keep the nodes that are there
+    locations = new_locations()
+    handler = location_filler(locations)
     mine = scanner(ALL_KINDS)
     handlers = mine.handlers(handler)
     total = runs.blocks[-1][1]
