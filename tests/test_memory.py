@@ -5,7 +5,10 @@ from __future__ import annotations
 import gc
 import weakref
 
-from mapleads.memory import paused_gc
+import pytest
+
+from mapleads import memory
+from mapleads.memory import ending_without_teardown, paused_gc, release_at_exit
 
 
 class Node:
@@ -44,3 +47,28 @@ def test_cyclic_garbage_made_in_the_block_is_still_collected() -> None:
     assert gone() is not None  # a cycle: reference counting alone does not free it
     gc.collect()
     assert gone() is None
+
+
+class Noted:
+    def __init__(self, log: list[str]) -> None:
+        self.log = log
+
+    def __del__(self) -> None:
+        self.log.append("released")
+
+
+def test_it_releases_at_once_in_a_process_with_teardown(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(memory, "_held", None)
+    log: list[str] = []
+    release_at_exit(Noted(log))
+    assert log == ["released"]
+
+
+def test_it_holds_until_the_end_in_a_process_without_teardown(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(memory, "_held", None)
+    ending_without_teardown()
+    log: list[str] = []
+    release_at_exit(Noted(log))
+    assert log == []
+    memory._held = None  # what a teardown does: the held object goes
+    assert log == ["released"]

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from mapleads.errors import MapleadsError
+from mapleads.memory import ending_without_teardown
 
 app = typer.Typer(
     name="mapleads",
@@ -92,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run() -> None:
     """The `mapleads` console script: `main`, then the process ends."""
+    ending_without_teardown()
     code = main()
     if threading.active_count() == 1:  # no other thread a normal shutdown would wait for
         _exit_without_teardown(code)

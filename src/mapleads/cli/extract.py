@@ -23,7 +23,7 @@ from mapleads.export.formats import check_fields, check_writable
 from mapleads.export.parts import write_lead_parts
 from mapleads.index import auto_source
 from mapleads.lead import Lead
-from mapleads.memory import paused_gc
+from mapleads.memory import paused_gc, release_at_exit
 from mapleads.settings import get_settings
 from mapleads.sources import LeadParts, Source, get_source
 from mapleads.taxonomy import get_taxonomy
@@ -191,6 +191,7 @@ def extract_command(
                 report=tallies.__getitem__,
             )
             summary = Summary.total(r for r in reports if r is not None)
+            release_at_exit(parts)  # the read file's objects
         else:
             assert first is not None
             summary = Summary()
