@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from mapleads.errors import MapleadsError
-from mapleads.settings import Settings, get_settings
+from mapleads.settings import descriptions, get_settings
 from tests.conftest import ROOT
 
 
 def test_every_setting_is_documented() -> None:
     doc = (ROOT / "docs" / "settings.md").read_text(encoding="utf-8")
-    missing = [name for name in Settings.model_fields if f"MAPLEADS_{name.upper()}" not in doc]
+    missing = [name for name in descriptions() if f"MAPLEADS_{name.upper()}" not in doc]
     assert missing == []
 
 
@@ -37,7 +38,7 @@ def test_the_environment_wins_over_the_config_file(tmp_path: Path, monkeypatch: 
     ("variable", "value", "message"),
     [
         ("MAPLEADS_CRAWL_CONCURRENCY", "abc", "invalid setting MAPLEADS_CRAWL_CONCURRENCY='abc'"),
-        ("MAPLEADS_ADDRESS_RADIUS_M", "-5", "greater than 0"),
+        ("MAPLEADS_ADDRESS_RADIUS_M", "-5", "MAPLEADS_ADDRESS_RADIUS_M='-5': Expected `float` > 0"),
         ("MAPLEADS_NODE_LOCATIONS", "bogus", "unknown node-location index 'bogus'"),
         ("MAPLEADS_CONFIG", "/nonexistent/mapleads.toml", "cannot read MAPLEADS_CONFIG file"),
     ],
@@ -66,3 +67,47 @@ def test_a_config_file_that_is_not_toml_is_named(tmp_path: Path, monkeypatch: py
     finally:
         monkeypatch.delenv("MAPLEADS_CONFIG")
         get_settings.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("yes", True), ("On", True), ("1", True), ("no", False), ("off", False)]
+)
+def test_a_switch_reads_the_usual_words(monkeypatch: pytest.MonkeyPatch, value: str, expected: bool) -> None:
+    monkeypatch.setenv("MAPLEADS_CRAWL_CACHE", value)
+    get_settings.cache_clear()
+    try:
+        assert get_settings().crawl_cache is expected
+    finally:
+        monkeypatch.delenv("MAPLEADS_CRAWL_CACHE")
+        get_settings.cache_clear()
+
+
+def test_lists_and_mappings_are_read_as_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MAPLEADS_RESOLVE_TRUST", '["google", "osm"]')
+    monkeypatch.setenv("mapleads_score_weights", '{"email": 40}')  # the prefix in any case, as before
+    monkeypatch.setenv("MAPLEADS_DATA_DIR", "/srv/osm")
+    get_settings.cache_clear()
+    try:
+        settings = get_settings()
+        assert settings.resolve_trust == ["google", "osm"]
+        assert settings.score_weights == {"email": 40.0}
+        assert settings.data_dir == Path("/srv/osm")
+    finally:
+        for name in ("MAPLEADS_RESOLVE_TRUST", "mapleads_score_weights", "MAPLEADS_DATA_DIR"):
+            monkeypatch.delenv(name)
+        get_settings.cache_clear()
+
+
+def test_a_list_that_is_not_json_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MAPLEADS_ENRICH_DNS_SERVERS", "1.1.1.1")
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(MapleadsError, match=re.escape("MAPLEADS_ENRICH_DNS_SERVERS='1.1.1.1': not JSON")):
+            get_settings()
+    finally:
+        monkeypatch.delenv("MAPLEADS_ENRICH_DNS_SERVERS")
+        get_settings.cache_clear()
+
+
+def test_every_setting_has_a_meaning() -> None:
+    assert all(descriptions().values())

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from mapleads.errors import MapleadsError
-from mapleads.settings import Settings, get_settings
+from mapleads.settings import descriptions, get_settings
 from mapleads.taxonomy import get_taxonomy
 from mapleads.taxonomy.model import LANGUAGES, fold
 
@@ -49,10 +49,10 @@ def settings_command() -> None:
     table.add_column("environment variable")
     table.add_column("value")
     table.add_column("meaning")
-    for name, field in Settings.model_fields.items():
+    for name, meaning in descriptions().items():
         value = getattr(settings, name)
         shown = "(set)" if name in SECRET_FIELDS and value else str(value)
-        table.add_row(f"MAPLEADS_{name.upper()}", shown, field.description or "")
+        table.add_row(f"MAPLEADS_{name.upper()}", shown, meaning)
     Console().print(table)
 
 
