@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 import shapely
 from shapely.geometry.base import BaseGeometry
@@ -41,3 +42,12 @@ def test_a_relation_that_is_a_business_and_an_address_is_assembled_once(
         # its lead stands inside the shape, and that shape is among the address areas
         assert shapely.intersects_xy(shape, placement.lons[k], placement.lats[k])
         assert any(shape.equals(g) for g in placement.area_geoms)
+
+
+def test_a_nodes_location_needs_no_rounding() -> None:
+    """Leads keep a node's location as OSM stores it, 7 decimals in fixed point (libosmium divides by 1e7), so
+    the lead building rounds only the points it computes inside shapes."""
+    rng = np.random.default_rng(7)
+    fixed = np.concatenate([rng.integers(-1_800_000_000, 1_800_000_001, 200_000), [0, 1, -1, 1_799_999_999]])
+    for value in (fixed / 1e7).tolist():
+        assert round(value, 7) == value

@@ -239,15 +239,11 @@ def build_leads(
     country = result.countries.most_common(1)[0][0] if result.countries else settings.default_country
     lats, lons = c_lats.tolist(), c_lons.tolist()  # Python floats: a NumPy scalar per lead is slow to read
     for i, cand in enumerate(cands):
-        kind = KINDS[cand.kind]
+        lat, lon = lats[i], lons[i]
+        if cand.kind != NODE:  # a point computed inside the shape (a node's own has 7 decimals, like OSM's)
+            lat, lon = round(lat, 7), round(lon, 7)
         lead = lead_from_tags(
-            kind,
-            cand.osm_id,
-            cand.tags,
-            round(lats[i], 7),
-            round(lons[i], 7),
-            categories=cand.categories,
-            snapshot_date=snapshot,
+            KINDS[cand.kind], cand.osm_id, cand.tags, lat, lon, categories=cand.categories, snapshot_date=snapshot
         )
         if cand.kind != NODE:
             lead.provenance["location"] = Provenance(SOURCE, lead.source_id, "point_inside_shape")
