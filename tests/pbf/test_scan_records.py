@@ -1,12 +1,14 @@
-"""A scan's findings: records the garbage collector never walks, pickled between processes as rows."""
+"""A scan's findings: records the garbage collector never walks, marshalled between processes as rows."""
 
 from __future__ import annotations
 
 import gc
-import pickle
+import marshal
+import sys
 from pathlib import Path
 
 from mapleads.sources.pbf.scan import ScanResult, scan
+from mapleads.sources.pbf.shared_scan import MARSHAL_VERSION
 from mapleads.taxonomy import get_taxonomy
 
 
@@ -21,12 +23,23 @@ def test_candidates_and_address_carriers_are_not_tracked_by_the_collector(demo_p
     assert not any(gc.is_tracked(r) for r in records)
 
 
-def test_a_scan_result_comes_back_whole_from_a_pickle(demo_pbf: Path) -> None:
+def test_a_scan_result_comes_back_whole_from_its_marshalled_rows(demo_pbf: Path) -> None:
     result = _scan(demo_pbf)
-    back = pickle.loads(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    back = ScanResult.from_rows(marshal.loads(marshal.dumps(result.rows(), MARSHAL_VERSION)))
     assert back.candidates == result.candidates
     assert back.address_points == result.address_points
     assert back.address_areas == result.address_areas
     assert (back.countries, back.latest, back.member_ways) == (result.countries, result.latest, result.member_ways)
     named = next(c for c in back.candidates if c.tags.get("name") == "Hilton Helsinki Strand")
     assert named.tags["tourism"] == "hotel"
+
+
+def test_shared_strings_and_key_tuples_stay_shared(demo_pbf: Path) -> None:
+    result = _scan(demo_pbf)
+    back = ScanResult.from_rows(marshal.loads(marshal.dumps(result.rows(), MARSHAL_VERSION)))
+    by_keys: dict[tuple[str, ...], int] = {}
+    for c in back.candidates:
+        by_keys.setdefault(c.keys, id(c.keys))
+        assert id(c.keys) == by_keys[c.keys]  # one tuple per distinct key set, as the scan held them
+    value = next(v for c in back.candidates for v in c.values if v == "yes")
+    assert sys.intern(value) is value

@@ -4,7 +4,7 @@ Most of a scan's time is Python's work on the objects the C++ filters let throug
 file sorted by type (`blocks.BlockRuns`) the node blocks come first, and nodes carry their own coordinates: a
 forked child scans the first `CHILD_NODE_SHARE` of the node blocks and then the relation blocks (a relation's
 member ways are read after the scan), while this process feeds the same node blocks to its node-location index,
-in C++ only, then scans the other node blocks and the way blocks. The child pickles its findings to an unlinked
+in C++ only, then scans the other node blocks and the way blocks. The child writes its findings to an unlinked
 temporary file as soon as it is done (what the geometry passes need first, then its candidates, which this
 process loads once its location index is freed); they are joined in the file's order, so the result is the one a
 single pass finds. A file that proves not to be sorted (an object of the wrong kind in the child's blocks) is
@@ -13,6 +13,7 @@ scanned again by one process.
 
 from __future__ import annotations
 
+import marshal
 import os
 import pickle
 import tempfile
@@ -42,6 +43,8 @@ from mapleads.sources.pbf.scan import (
 MIN_NODE_BLOCKS = 32
 #: the child's part of the node blocks: it also scans the relations, this process the ways
 CHILD_NODE_SHARE = 0.6
+#: the format of the spooled candidates (4 keeps shared objects shared); both ends are the same interpreter
+MARSHAL_VERSION = 4
 NODES_ONLY: frozenset[type] = frozenset({osmium.osm.Node})
 RELATIONS_ONLY: frozenset[type] = frozenset({osmium.osm.Relation})
 
@@ -100,15 +103,15 @@ def _scan_with_child(
     if not child.result():
         return None
     spool.seek(0)
-    their_ways, their_places = pickle.load(spool)
+    their_ways, their_places, their_latest = pickle.load(spool)
     places = their_places
     if places is not None and mine.share.places is not None:
         places.absorb(mine.share.places)
 
     def findings() -> ScanShare:
         with spool:
-            theirs: ScanShare = pickle.load(spool)
-        return _joined(theirs, mine.share)
+            theirs = ScanResult.from_rows(marshal.loads(spool.read()))
+        return _joined(ScanShare(theirs, their_latest), mine.share)
 
     ways = their_ways | mine.share.relation_ways
     return ReadFile(locations, ways, mine.share.result.member_ways, places, findings)
@@ -122,9 +125,10 @@ def _child_share(
     relation_blocks: list[tuple[int, int]],
     spool: BinaryIO,
 ) -> bool:
-    """The child's share, pickled into the spool file (at once, while the parent still scans: through a pipe it
+    """The child's share, written into the spool file at once, while the parent still scans (through a pipe it
     would wait for the parent to read it, in memory it would be held twice); False if its node or relation blocks
-    hold another kind. What the geometry passes need comes first: the rest is loaded after them."""
+    hold another kind. What the geometry passes need comes first, pickled; the candidates and address carriers
+    follow as marshalled rows (`ScanResult.rows`), loaded after them."""
     handlers = scanner.handlers()
     try:
         for data, _ in buffers(path, node_blocks, header):
@@ -137,8 +141,8 @@ def _child_share(
     except OutOfOrder:
         return False
     share = scanner.share
-    pickle.dump((share.relation_ways, share.places), spool, protocol=pickle.HIGHEST_PROTOCOL)
-    pickle.dump(ScanShare(share.result, share.latest), spool, protocol=pickle.HIGHEST_PROTOCOL)
+    pickle.dump((share.relation_ways, share.places, share.latest), spool, protocol=pickle.HIGHEST_PROTOCOL)
+    spool.write(marshal.dumps(share.result.rows(), MARSHAL_VERSION))
     spool.flush()
     return True
 
