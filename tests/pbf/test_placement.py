@@ -13,7 +13,7 @@ from shapely.geometry.base import BaseGeometry
 
 from mapleads.sources.pbf import geometry
 from mapleads.sources.pbf.scan import RELATION, scan
-from mapleads.sources.pbf.source import place_candidates
+from mapleads.sources.pbf.source import SHAPE_LEAD_COST, place_candidates
 from mapleads.taxonomy import get_taxonomy
 
 
@@ -51,3 +51,15 @@ def test_a_nodes_location_needs_no_rounding() -> None:
     fixed = np.concatenate([rng.integers(-1_800_000_000, 1_800_000_001, 200_000), [0, 1, -1, 1_799_999_999]])
     for value in (fixed / 1e7).tolist():
         assert round(value, 7) == value
+
+
+def test_the_parts_cover_every_chosen_candidate_once_in_order_with_equal_work(demo_pbf: Path) -> None:
+    result = scan(demo_pbf, get_taxonomy())
+    placement = place_candidates(result, None)
+    parts = [placement.share(k, 3) for k in range(3)]
+    assert np.concatenate(parts).tolist() == placement.chosen.tolist()
+    shapes = placement.kinds[placement.chosen] != 0
+    assert shapes.any() and not shapes.all()
+    work = [float(np.where(placement.kinds[p] == 0, 1.0, SHAPE_LEAD_COST).sum()) for p in parts]
+    assert max(work) - min(work) <= 2 * SHAPE_LEAD_COST  # as equal as whole leads allow
+    assert placement.share(0, 1).tolist() == placement.chosen.tolist()

@@ -184,6 +184,11 @@ def _address_areas(result: ScanResult, relations: RelationShapes) -> tuple[np.nd
     return arr, carriers
 
 
+#: the work of building a lead from a way or relation (its point rounded, a provenance more, completion from an
+#: enclosing area more often), in node leads: with parts of equal count, the part holding the ways finished last
+SHAPE_LEAD_COST = 1.4
+
+
 @dataclass(slots=True)
 class Placement:
     """A point for every candidate, the ones the area keeps (`chosen`) and the address areas: the geometry work
@@ -194,6 +199,17 @@ class Placement:
     chosen: np.ndarray
     area_geoms: np.ndarray
     area_carriers: list[AddressCarrier]
+    #: each candidate's kind (NODE, WAY, RELATION)
+    kinds: np.ndarray
+
+    def share(self, part: int, parts: int) -> np.ndarray:
+        """The chosen candidates of the `part`-th of `parts` consecutive slices, cut so that each holds about the
+        same work: a lead placed inside a shape costs `SHAPE_LEAD_COST` node leads."""
+        if parts == 1:
+            return self.chosen
+        cost = np.where(self.kinds[self.chosen] == NODE, 1.0, SHAPE_LEAD_COST).cumsum()
+        cuts = np.searchsorted(cost, cost[-1] * np.arange(1, parts) / parts) if len(cost) else [0] * (parts - 1)
+        return np.split(self.chosen, cuts)[part]
 
 
 def place_candidates(result: ScanResult, area: Area | None) -> Placement:
@@ -205,7 +221,8 @@ def place_candidates(result: ScanResult, area: Area | None) -> Placement:
         idx = np.flatnonzero(placed)
         keep[idx] = area.mask(lons[idx], lats[idx])
     area_geoms, area_carriers = _address_areas(result, relations)
-    return Placement(lons, lats, np.flatnonzero(keep), area_geoms, area_carriers)
+    kinds = np.fromiter((c.kind for c in result.candidates), dtype=np.int8, count=len(result.candidates))
+    return Placement(lons, lats, np.flatnonzero(keep), area_geoms, area_carriers, kinds)
 
 
 def build_leads(
@@ -219,7 +236,7 @@ def build_leads(
     k-th of n consecutive slices (each lead's completion depends on the carriers, never on other leads)."""
     settings = get_settings()
     placement = placement or place_candidates(result, area)
-    chosen = np.array_split(placement.chosen, share[1])[share[0]]
+    chosen = placement.share(*share)
     cands = [result.candidates[i] for i in chosen.tolist()]
     c_lons, c_lats = placement.lons[chosen], placement.lats[chosen]
     own = [c.address for c in cands]
