@@ -287,6 +287,7 @@ _TRUE, _FALSE = frozenset({"1", "true", "t", "yes", "y", "on"}), frozenset({"0",
 
 @lru_cache(maxsize=1)
 def _hints() -> dict[str, Any]:
+    """Each field's annotation, its `Meta` included."""
     return typing.get_type_hints(Settings, include_extras=True)
 
 
@@ -300,6 +301,7 @@ def descriptions() -> dict[str, str]:
 
 
 def _base_type(name: str) -> Any:
+    """A field's type without its `Meta` (`dict[str, float]`, `bool`, `Path | None`)."""
     return typing.get_args(_hints()[name])[0]
 
 
@@ -340,6 +342,7 @@ def _from_environment() -> dict[str, Any]:
 
 
 def _decode(kind: type, value: Any) -> Any:
+    """msgspec's hook for the one field type it does not know: paths."""
     if kind is Path and isinstance(value, str):
         return Path(value)
     raise NotImplementedError

@@ -117,8 +117,8 @@ class ScanResult:
     def rows(self) -> tuple[Any, ...]:
         """The result as plain tuples, lists and dicts (`from_rows` makes it again), for `marshal`: a shared scan's
         million candidates cross between processes, and marshal writes and reads them in about 70 % of pickle's
-        time (0.26 s and 0.12 s for the benchmark file's). Shared key tuples stay shared, interned strings come back
-        interned."""
+        time (0.26 s and 0.12 s for all of the benchmark file's). Shared key tuples stay shared, interned strings
+        come back interned."""
         candidates = list(map(astuple, self.candidates))
         points = list(map(astuple, self.address_points))
         areas = list(map(astuple, self.address_areas))
