@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -201,6 +202,10 @@ class Placement:
     area_carriers: list[AddressCarrier]
     #: each candidate's kind (NODE, WAY, RELATION)
     kinds: np.ndarray
+    #: where the address points are: read here once, not in each process that builds a part of the leads (where
+    #: reading every carrier also copies every page it sits on, shared with the parent until then)
+    point_lons: np.ndarray
+    point_lats: np.ndarray
 
     def share(self, part: int, parts: int) -> np.ndarray:
         """The chosen candidates of the `part`-th of `parts` consecutive slices, cut so that each holds about the
@@ -221,8 +226,11 @@ def place_candidates(result: ScanResult, area: Area | None) -> Placement:
         idx = np.flatnonzero(placed)
         keep[idx] = area.mask(lons[idx], lats[idx])
     area_geoms, area_carriers = _address_areas(result, relations)
-    kinds = np.fromiter((c.kind for c in result.candidates), dtype=np.int8, count=len(result.candidates))
-    return Placement(lons, lats, np.flatnonzero(keep), area_geoms, area_carriers, kinds)
+    kinds = np.fromiter(map(attrgetter("kind"), result.candidates), dtype=np.int8, count=len(result.candidates))
+    pts = result.address_points
+    point_lons = np.fromiter(map(attrgetter("lon"), pts), dtype=float, count=len(pts))
+    point_lats = np.fromiter(map(attrgetter("lat"), pts), dtype=float, count=len(pts))
+    return Placement(lons, lats, np.flatnonzero(keep), area_geoms, area_carriers, kinds, point_lons, point_lats)
 
 
 def build_leads(
@@ -248,8 +256,8 @@ def build_leads(
         own,
         area_geoms,
         area_carriers,
-        np.array([p.lon for p in pts], dtype=float),
-        np.array([p.lat for p in pts], dtype=float),
+        placement.point_lons,
+        placement.point_lats,
         pts,
         settings.address_radius_m,
     )
