@@ -111,3 +111,16 @@ def test_a_list_that_is_not_json_is_one_clear_error(monkeypatch: pytest.MonkeyPa
 
 def test_every_setting_has_a_meaning() -> None:
     assert all(descriptions().values())
+
+
+def test_a_config_value_of_the_wrong_type_is_one_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "mapleads.toml"
+    config.write_text("data_dir = 5\n", encoding="utf-8")
+    monkeypatch.setenv("MAPLEADS_CONFIG", str(config))
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(MapleadsError, match="invalid setting MAPLEADS_DATA_DIR=5: expected a path"):
+            get_settings()
+    finally:
+        monkeypatch.delenv("MAPLEADS_CONFIG")
+        get_settings.cache_clear()

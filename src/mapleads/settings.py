@@ -342,10 +342,10 @@ def _from_environment() -> dict[str, Any]:
 
 
 def _decode(kind: type, value: Any) -> Any:
-    """msgspec's hook for the one field type it does not know: paths."""
+    """msgspec's hook for the one field type it does not know: paths, written as text."""
     if kind is Path and isinstance(value, str):
         return Path(value)
-    raise NotImplementedError
+    raise TypeError(f"expected a path, got {value!r}")
 
 
 def load_settings() -> Settings:
