@@ -6,7 +6,7 @@ import osmium
 import shapely
 
 from mapleads.lead import Lead
-from mapleads.sources.pbf.geometry import representative_points
+from mapleads.sources.pbf.geometry import multipolygon, representative_points, simple_multipolygons
 from tests.conftest import DEMO_PBF
 
 
@@ -39,3 +39,39 @@ def test_it_keeps_the_centroid_of_a_convex_building() -> None:
     square = shapely.box(0, 0, 2, 2)
     lons, lats = representative_points(shapely.from_wkb([shapely.to_wkb(square)]))
     assert (lons[0], lats[0]) == (1.0, 1.0)
+
+
+def _ways(*rings: list[tuple[float, float]]) -> dict[int, bytes]:
+    return {k: shapely.to_wkb(shapely.LineString(ring)) for k, ring in enumerate(rings, start=1)}
+
+
+SQUARE = [(0, 0), (4, 0), (4, 4), (0, 4), (0, 0)]
+COURTYARD = [(1, 1), (2, 1), (2, 2), (1, 2), (1, 1)]
+SECOND_COURTYARD = [(3, 3), (3.5, 3), (3.5, 3.5), (3, 3)]
+
+
+def test_a_closed_outer_way_round_closed_inner_ways_is_the_same_shape_either_way() -> None:
+    ways = _ways(SQUARE, COURTYARD, SECOND_COURTYARD)
+    relations = [[(1, "outer"), (2, "inner"), (3, "inner")], [(2, "inner"), (1, "")], [(1, "outer")]]
+    simple = simple_multipolygons(relations, ways)
+    for members, shape in zip(relations, simple, strict=True):
+        assembled, complete = multipolygon(members, ways)
+        assert complete and shape is not None and shape.equals(assembled)
+    assert simple[0] is not None and simple[0].area == 16 - 1 - 0.125
+
+
+def test_it_leaves_to_the_general_assembly_what_is_not_one_closed_ring_round_closed_ones() -> None:
+    halves = [(0, 0), (4, 0), (4, 4)], [(4, 4), (0, 4), (0, 0)]
+    bow_tie = [(0, 0), (4, 4), (4, 0), (0, 4), (0, 0)]
+    ways = _ways(SQUARE, COURTYARD, *halves, bow_tie, [(9, 9), (10, 9), (10, 10), (9, 9)])
+    relations = [
+        [(3, "outer"), (4, "outer")],  # an outer ring made of two ways
+        [(1, "outer"), (2, "inner"), (99, "inner")],  # a member missing from the data
+        [(2, "inner")],  # no outer way
+        [(5, "outer")],  # a self-intersecting ring
+        [(1, "outer"), (6, "outer")],  # two outer rings
+        [(1, "outer"), (6, "inner")],  # a "hole" outside its ring
+    ]
+    assert simple_multipolygons(relations, ways) == [None] * len(relations)
+    assembled, complete = multipolygon(relations[0], ways)
+    assert complete and assembled is not None and assembled.equals(shapely.Polygon(SQUARE))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -26,15 +27,22 @@ def test_a_relation_that_is_a_business_and_an_address_is_assembled_once(
     both = businesses.keys() & addresses
     assert both, "the demo file has multipolygon businesses with an address"
     assembled: Counter[tuple[tuple[int, str], ...]] = Counter()
-    real = geometry.multipolygon
+    real, real_simple = geometry.multipolygon, geometry.simple_multipolygons
 
     def counting(members: Sequence[tuple[int, str]], ways: dict[int, bytes]) -> tuple[BaseGeometry | None, bool]:
         assembled[tuple(members)] += 1
         return real(members, ways)
 
+    def counting_simple(relations: Sequence[Sequence[tuple[int, str]]], ways: dict[int, bytes]) -> list[Any]:
+        shapes = real_simple(relations, ways)
+        assembled.update(tuple(m) for m, shape in zip(relations, shapes, strict=True) if shape is not None)
+        return shapes
+
     monkeypatch.setattr(geometry, "multipolygon", counting)
+    monkeypatch.setattr(geometry, "simple_multipolygons", counting_simple)
     placement = place_candidates(result, None)
-    assert assembled and set(assembled.values()) == {1}
+    assert assembled.keys() >= {tuple(businesses[osm_id].members or []) for osm_id in both}
+    assert set(assembled.values()) == {1}
     index = {id(c): k for k, c in enumerate(result.candidates)}
     for osm_id in both:
         shape, _ = real(businesses[osm_id].members or [], result.member_ways)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
 import shapely
+from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
 
@@ -44,6 +46,45 @@ def representative_points(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if is_line.any():
         points[is_line] = shapely.line_interpolate_point(geoms[is_line], 0.5, normalized=True)
     return shapely.get_x(points), shapely.get_y(points)
+
+
+def simple_multipolygons(
+    relations: Sequence[Sequence[tuple[int, str]]], ways: dict[int, bytes]
+) -> list[Polygon | None]:
+    """The shapes of the relations that are one closed outer way around closed inner ways (a building round a
+    courtyard: every multipolygon business of the demo file), built together as polygons with holes; None for the
+    others, and for a shape that is not valid as it stands (`multipolygon` assembles those).
+
+    Such a relation's area is its outer ring less its inner ones, which is what the general assembly computes by
+    noding and polygonising its lines (0.2 ms a relation; this is a few µs)."""
+    found: list[Polygon | None] = [None] * len(relations)
+    owners: list[int] = []
+    wkbs: list[bytes] = []
+    for k, members in enumerate(relations):
+        rings = sorted(members, key=lambda m: m[1] == "inner")  # the outer ring first
+        if not rings or rings[0][1] == "inner" or (len(rings) > 1 and rings[1][1] != "inner"):
+            continue
+        lines = [ways.get(ref) for ref, _ in rings]
+        if None in lines:
+            continue
+        owners.extend([k] * len(lines))
+        wkbs.extend(cast("list[bytes]", lines))
+    if not wkbs:
+        return found
+    lines = shapely.from_wkb(np.asarray(wkbs, dtype=object))
+    owner = np.asarray(owners)
+    open_ = ~shapely.is_closed(lines) | (shapely.get_num_coordinates(lines) < 4)
+    simple = ~np.isin(owner, owner[open_])
+    coords, index = shapely.get_coordinates(lines[simple], return_index=True)
+    rings = shapely.linearrings(coords, indices=index)
+    kept = owner[simple]
+    _, position = np.unique(kept, return_inverse=True)
+    polygons = shapely.polygons(rings, indices=position)
+    valid = shapely.is_valid(polygons)
+    for k, polygon, ok in zip(np.unique(kept).tolist(), polygons, valid.tolist(), strict=True):
+        if ok:
+            found[k] = polygon
+    return found
 
 
 def multipolygon(members: Sequence[tuple[int, str]], ways: dict[int, bytes]) -> tuple[BaseGeometry | None, bool]:

@@ -137,6 +137,15 @@ class RelationShapes:
     ways: dict[int, bytes]
     done: dict[int, tuple[BaseGeometry | None, bool]] = field(default_factory=dict)
 
+    def prepare(self, relations: list[Candidate | AddressCarrier]) -> None:
+        """Assemble the simple ones of these relations' shapes together (`geometry.simple_multipolygons`); `of`
+        assembles the rest one by one."""
+        todo = {r.osm_id: r.members or [] for r in relations if r.osm_id not in self.done}
+        shapes = geometry.simple_multipolygons(list(todo.values()), self.ways)
+        for osm_id, shape in zip(todo, shapes, strict=True):
+            if shape is not None:
+                self.done[osm_id] = (shape, True)
+
     def of(self, relation: Candidate | AddressCarrier) -> tuple[BaseGeometry | None, bool]:
         found = self.done.get(relation.osm_id)
         if found is None:
@@ -144,24 +153,29 @@ class RelationShapes:
         return found
 
 
-def _points(result: ScanResult, relations: RelationShapes) -> tuple[np.ndarray, np.ndarray]:
+def _points(result: ScanResult, kinds: np.ndarray, relations: RelationShapes) -> tuple[np.ndarray, np.ndarray]:
     """A point per candidate (node location or a point inside the shape); NaN for one that cannot be placed."""
     cands = result.candidates
     # nodes carry their point; the None of ways and relations becomes NaN, filled in below
     lons = np.array([c.lon for c in cands], dtype=float)
     lats = np.array([c.lat for c in cands], dtype=float)
-    way_idx = [i for i, c in enumerate(cands) if c.kind == WAY]
-    if way_idx:
-        shapes = geometry.areas_from_wkb([cands[i].wkb for i in way_idx])  # type: ignore[misc]
+    way_idx = np.flatnonzero(kinds == WAY)
+    if len(way_idx):
+        shapes = geometry.areas_from_wkb([cands[i].wkb for i in way_idx.tolist()])  # type: ignore[misc]
         lons[way_idx], lats[way_idx] = geometry.representative_points(shapes)
-    for i, c in enumerate(cands):
-        if c.kind == RELATION and c.members:
+    shaped: list[int] = []
+    shapes_of: list[BaseGeometry] = []
+    for i in np.flatnonzero(kinds == RELATION).tolist():
+        c = cands[i]
+        if c.members:
             shape, _complete = relations.of(c)
             if shape is not None:
-                x, y = geometry.representative_points(np.array([shape], dtype=object))
-                lons[i], lats[i] = x[0], y[0]
+                shaped.append(i)
+                shapes_of.append(shape)
             elif (pt := geometry.line_points(c.members, result.member_ways)) is not None:
                 lons[i], lats[i] = pt
+    if shaped:
+        lons[shaped], lats[shaped] = geometry.representative_points(np.array(shapes_of, dtype=object))
     return lons, lats
 
 
@@ -218,15 +232,19 @@ class Placement:
 
 
 def place_candidates(result: ScanResult, area: Area | None) -> Placement:
+    kinds = np.fromiter(map(attrgetter("kind"), result.candidates), dtype=np.int8, count=len(result.candidates))
     relations = RelationShapes(result.member_ways)
-    lons, lats = _points(result, relations)
+    relations.prepare(
+        [result.candidates[i] for i in np.flatnonzero(kinds == RELATION).tolist()]
+        + [a for a in result.address_areas if a.kind == RELATION]
+    )
+    lons, lats = _points(result, kinds, relations)
     placed = ~np.isnan(lons)
     keep = placed.copy()
     if area is not None and placed.any():
         idx = np.flatnonzero(placed)
         keep[idx] = area.mask(lons[idx], lats[idx])
     area_geoms, area_carriers = _address_areas(result, relations)
-    kinds = np.fromiter(map(attrgetter("kind"), result.candidates), dtype=np.int8, count=len(result.candidates))
     pts = result.address_points
     point_lons = np.fromiter(map(attrgetter("lon"), pts), dtype=float, count=len(pts))
     point_lats = np.fromiter(map(attrgetter("lat"), pts), dtype=float, count=len(pts))
