@@ -5,7 +5,8 @@ Each field notes the tag it came from in the lead's provenance, so a user can ch
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from typing import NamedTuple
 
 from mapleads.lead import Address, Lead, Provenance
 from mapleads.normalize import split_phones
@@ -48,23 +49,6 @@ def osm_lead_id(kind: str, osm_id: int) -> str:
     return f"osm:{KIND_LETTER[kind]}{osm_id}"
 
 
-def address_from_tags(tags: Mapping[str, str]) -> tuple[Address, dict[str, str]]:
-    """The structured address and, per part, the tag it came from."""
-    address = Address()
-    refs: dict[str, str] = {}
-    if _ADDRESS_KEYS.isdisjoint(tags):  # most objects: no address tag at all
-        return address, refs
-    for part, keys in ADDRESS_TAGS.items():
-        for key in keys:
-            value = tags.get(key)
-            if value:
-                setattr(address, part, value.strip().upper() if part == "country_code" else value.strip())
-                refs[part] = key
-                break
-    return address, refs
-
-
-_ADDRESS_KEYS = frozenset(key for keys in ADDRESS_TAGS.values() for key in keys)
 #: "address.street", "socials.facebook", ...: a lead's provenance keys for its address parts and profiles
 _ADDRESS_FIELDS = {part: f"address.{part}" for part in ADDRESS_TAGS}
 _SOCIAL_FIELDS = {network: f"socials.{network}" for network in SOCIAL_TAGS}
@@ -79,10 +63,49 @@ def _social_url(network: str, value: str) -> str:
     return SOCIAL_BASE[network] + value.lstrip("@")
 
 
-#: every tag key the mapping reads, so one set intersection tells which of them an object has
-_CONTACT_KEYS = frozenset(
-    (*PHONE_TAGS, *WEBSITE_TAGS, *EMAIL_TAGS, *(k for keys in SOCIAL_TAGS.values() for k in keys))
-)
+class TagPlan(NamedTuple):
+    """Which of an object's tags can fill which field, in order of precedence: the tags an object has decide it,
+    so it is worked out once per key set (a file's businesses share a few thousand) instead of probing every
+    contact and address key for every lead."""
+
+    #: (address part, its provenance field, the keys present for it)
+    address: tuple[tuple[str, str, tuple[str, ...]], ...]
+    phones: tuple[str, ...]
+    websites: tuple[str, ...]
+    emails: tuple[str, ...]
+    #: (network, its provenance field, the keys present for it)
+    socials: tuple[tuple[str, str, tuple[str, ...]], ...]
+
+
+def _present(keys: tuple[str, ...], tags: Collection[str]) -> tuple[str, ...]:
+    return tuple(key for key in keys if key in tags)
+
+
+def _plan_of(keys: tuple[str, ...]) -> TagPlan:
+    has = frozenset(keys)
+    address = tuple(
+        (part, _ADDRESS_FIELDS[part], found) for part, tags in ADDRESS_TAGS.items() if (found := _present(tags, has))
+    )
+    socials = tuple(
+        (network, _SOCIAL_FIELDS[network], found)
+        for network, tags in SOCIAL_TAGS.items()
+        if (found := _present(tags, has))
+    )
+    return TagPlan(address, _present(PHONE_TAGS, has), _present(WEBSITE_TAGS, has), _present(EMAIL_TAGS, has), socials)
+
+
+#: plans remembered, by the object's keys in their order; forgotten all at once past this many
+PLAN_MEMORY = 65536
+_plans: dict[tuple[str, ...], TagPlan] = {}
+
+
+def tag_plan(keys: tuple[str, ...]) -> TagPlan:
+    plan = _plans.get(keys)
+    if plan is None:
+        if len(_plans) >= PLAN_MEMORY:
+            _plans.clear()
+        plan = _plans[keys] = _plan_of(keys)
+    return plan
 
 
 def lead_from_tags(
@@ -98,40 +121,42 @@ def lead_from_tags(
 ) -> Lead:
     """A `Lead` for one OSM object; ``tags`` may be any mapping (a dict or pyosmium's TagList).
 
-    Runs once per business on files with millions of them, hence the set intersection instead of probing
-    every contact key.
+    Runs once per business on files with millions of them, hence the plan per key set (`tag_plan`) instead of
+    probing every contact and address key.
     """
     tag_dict = tags if isinstance(tags, dict) else dict(tags)
+    plan = tag_plan(tuple(tag_dict))
     ref = f"{kind}/{osm_id}"
     prov: dict[str, Provenance] = {"name": Provenance(source, f"{ref}#name")}
-    address, addr_refs = address_from_tags(tag_dict)
-    for part, tag in addr_refs.items():
-        prov[_ADDRESS_FIELDS[part]] = Provenance(source, f"{ref}#{tag}")
-    phones_raw: list[str] = []
-    emails: list[str] = []
-    socials: dict[str, str] = {}
-    website = None
-    present = _CONTACT_KEYS.intersection(tag_dict)
-    if present:
-        for key in PHONE_TAGS:
-            if key in present:
-                phones_raw.extend(p for p in split_phones(tag_dict[key]) if p not in phones_raw)
-                prov.setdefault("phones", Provenance(source, f"{ref}#{key}"))
-        for key in WEBSITE_TAGS:
-            if key in present and tag_dict[key].strip():
-                website = tag_dict[key].strip()
-                prov["website"] = Provenance(source, f"{ref}#{key}")
+    address = Address()
+    for part, field, keys in plan.address:
+        for key in keys:
+            value = tag_dict[key]
+            if value:
+                setattr(address, part, value.strip().upper() if part == "country_code" else value.strip())
+                prov[field] = Provenance(source, f"{ref}#{key}")
                 break
-        for key in EMAIL_TAGS:
-            if key in present:
-                emails.extend(e.strip() for e in tag_dict[key].split(";") if e.strip() and e.strip() not in emails)
-                prov.setdefault("emails", Provenance(source, f"{ref}#{key}"))
-        for network, keys in SOCIAL_TAGS.items():
-            for key in keys:
-                if key in present and tag_dict[key].strip():
-                    socials[network] = _social_url(network, tag_dict[key])
-                    prov[_SOCIAL_FIELDS[network]] = Provenance(source, f"{ref}#{key}")
-                    break
+    phones_raw: list[str] = []
+    for key in plan.phones:
+        phones_raw.extend(p for p in split_phones(tag_dict[key]) if p not in phones_raw)
+        prov.setdefault("phones", Provenance(source, f"{ref}#{key}"))
+    website = None
+    for key in plan.websites:
+        if value := tag_dict[key].strip():
+            website = value
+            prov["website"] = Provenance(source, f"{ref}#{key}")
+            break
+    emails: list[str] = []
+    for key in plan.emails:
+        emails.extend(e.strip() for e in tag_dict[key].split(";") if e.strip() and e.strip() not in emails)
+        prov.setdefault("emails", Provenance(source, f"{ref}#{key}"))
+    socials: dict[str, str] = {}
+    for network, field, keys in plan.socials:
+        for key in keys:
+            if tag_dict[key].strip():
+                socials[network] = _social_url(network, tag_dict[key])
+                prov[field] = Provenance(source, f"{ref}#{key}")
+                break
     opening_hours = tag_dict.get("opening_hours")
     if opening_hours:
         prov["opening_hours"] = Provenance(source, f"{ref}#opening_hours")

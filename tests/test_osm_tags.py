@@ -1,0 +1,58 @@
+"""OSM tags → `Lead`: which tag fills which field, and the provenance that says so."""
+
+from __future__ import annotations
+
+import pytest
+
+from mapleads.sources import osm_tags
+from mapleads.sources.osm_tags import lead_from_tags, tag_plan
+
+
+def test_it_keeps_every_phone_of_every_phone_key_once_crediting_the_first_key() -> None:
+    tags = {"name": "Kahvila", "amenity": "cafe", "phone": "+358 9 123; +358 9 456", "contact:phone": "+358 9 456"}
+    lead = lead_from_tags("node", 7, tags, 60.0, 24.0)
+    assert lead.phones_raw == ["+358 9 123", "+358 9 456"]
+    assert lead.provenance["phones"].ref == "node/7#phone"
+
+
+def test_a_blank_website_gives_way_to_the_next_website_key() -> None:
+    tags = {"name": "Kahvila", "amenity": "cafe", "website": " ", "contact:website": "https://kahvila.fi"}
+    lead = lead_from_tags("way", 8, tags, 60.0, 24.0)
+    assert lead.website == "https://kahvila.fi"
+    assert lead.provenance["website"].ref == "way/8#contact:website"
+
+
+def test_a_street_comes_from_addr_place_when_there_is_no_addr_street() -> None:
+    tags = {"name": "Mökki", "tourism": "guest_house", "addr:place": "Suomenlinna", "addr:housenumber": "C 1"}
+    lead = lead_from_tags("node", 9, tags, 60.0, 24.0)
+    assert (lead.address.street, lead.address.housenumber) == ("Suomenlinna", "C 1")
+    assert lead.provenance["address.street"].ref == "node/9#addr:place"
+    assert "address.postcode" not in lead.provenance
+
+
+def test_an_empty_address_tag_gives_way_to_the_next_one() -> None:
+    tags = {"name": "Mökki", "tourism": "guest_house", "addr:street": "", "addr:place": "Suomenlinna"}
+    lead = lead_from_tags("node", 10, tags, 60.0, 24.0)
+    assert lead.address.street == "Suomenlinna"
+
+
+def test_socials_become_links_whatever_form_the_tag_has() -> None:
+    tags = {"name": "Baari", "amenity": "bar", "contact:instagram": "@baari", "facebook": "facebook.com/baari"}
+    lead = lead_from_tags("node", 11, tags, 60.0, 24.0)
+    assert lead.socials == {"facebook": "https://facebook.com/baari", "instagram": "https://www.instagram.com/baari"}
+    assert lead.provenance["socials.instagram"].ref == "node/11#contact:instagram"
+
+
+def test_objects_with_the_same_keys_share_one_plan() -> None:
+    first = tag_plan(("name", "shop", "phone", "addr:street"))
+    assert tag_plan(("name", "shop", "phone", "addr:street")) is first
+    assert first.phones == ("phone",) and first.websites == ()
+    assert first.address == (("street", "address.street", ("addr:street",)),)
+
+
+def test_it_forgets_its_plans_past_its_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(osm_tags, "PLAN_MEMORY", 2)
+    monkeypatch.setattr(osm_tags, "_plans", {})
+    for key in ("a", "b", "c"):
+        tag_plan(("name", key))
+    assert len(osm_tags._plans) <= 2
