@@ -70,3 +70,16 @@ threading.Thread(target=work).start()
     proc = _run("--version", before=before)
     assert proc.returncode == 0
     assert done.read_text() == "done"
+
+
+def test_an_extraction_loads_no_pydantic(tmp_path: Path, demo_pbf: Path) -> None:
+    """pydantic (the web API's) costs a tenth of a second at every start; typer 0.29 loaded it for its own
+    parameter checks, hence typer < 0.29."""
+    out = tmp_path / "cafes.csv"
+    command = ["extract", "cafe", "--from", str(demo_pbf), "-o", str(out), "-q", "--no-resolve"]
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "mapleads", *command], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "| mapleads.cli" in proc.stderr  # the import log is there
+    assert "pydantic" not in proc.stderr
