@@ -5,6 +5,7 @@ Raw values are kept (`phones_raw`), so nothing a source said is lost.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 
@@ -28,11 +29,12 @@ def to_e164(raw: str, region: str | None) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+_PHONE_SPLIT = re.compile("|".join(map(re.escape, PHONE_SEPARATORS)))
+
+
 def split_phones(value: str) -> list[str]:
-    parts = [value]
-    for sep in PHONE_SEPARATORS:
-        parts = [p for part in parts for p in part.split(sep)]
-    return [p.strip() for p in parts if p.strip()]
+    """The numbers of one tag value ("+358 9 1; +358 40 2"), trimmed, empty ones dropped."""
+    return [p for p in map(str.strip, _PHONE_SPLIT.split(value)) if p]
 
 
 def normalize_website(url: str | None) -> str | None:
