@@ -239,6 +239,10 @@ class Scanner:
         mw, ms, me, mn = (w - 0.001, s - 0.001, e + 0.001, n + 0.001) if self.bbox else (w, s, e, n)
         latest = share.latest
         tick = 0
+        # looked up once, not per object: a scan hands over a million of them
+        Node, Way, Relation = osmium.osm.Node, osmium.osm.Way, osmium.osm.Relation
+        add_point, add_area = result.address_points.append, result.address_areas.append
+        add_candidate, new_candidate = result.candidates.append, store.candidate
         for obj in objects:
             if type(obj) not in kinds:
                 raise OutOfOrder(f"{type(obj).__name__} {obj.id}")
@@ -249,7 +253,7 @@ class Scanner:
             stamp = obj.timestamp if dated else None  # type: ignore[union-attr]
             if stamp is not None and (latest is None or stamp > latest):
                 latest = stamp
-            if isinstance(obj, osmium.osm.Node):
+            if isinstance(obj, Node):
                 feature = obj.__geo_interface__  # type: ignore[attr-defined]  # added by GeoInterfaceFilter
                 tags = feature["properties"]
                 lon, lat = feature["geometry"]["coordinates"]
@@ -257,16 +261,17 @@ class Scanner:
                     places.add_node(obj.id, tags, lon, lat)
                 if not (mw <= lon <= me and ms <= lat <= mn):
                     continue
+                osm_id = obj.id
                 has_address = "addr:housenumber" in tags
                 address = address_tuple(tags) if has_address else None
                 if address is not None:
-                    result.address_points.append(AddressCarrier(NODE, obj.id, address, lon, lat))
+                    add_point(AddressCarrier(NODE, osm_id, address, lon, lat))
                 if "name" in tags and w <= lon <= e and s <= lat <= n:
                     cats = classify(tags)
                     if cats is not None and (wanted is None or not wanted.isdisjoint(cats)):
                         own = address or address_tuple(tags)
-                        result.candidates.append(store.candidate(NODE, obj.id, tags, cats, own, lon=lon, lat=lat))
-            elif isinstance(obj, osmium.osm.Way):
+                        add_candidate(new_candidate(NODE, osm_id, tags, cats, own, lon=lon, lat=lat))
+            elif isinstance(obj, Way):
                 otags = obj.tags
                 has_address = "addr:housenumber" in otags and obj.is_closed()
                 named = "name" in otags
@@ -289,10 +294,10 @@ class Scanner:
                     continue
                 address = address_tuple(tags)
                 if has_address:
-                    result.address_areas.append(AddressCarrier(WAY, obj.id, address, wkb=wkb))
+                    add_area(AddressCarrier(WAY, obj.id, address, wkb=wkb))
                 if way_cats is not None:
-                    result.candidates.append(store.candidate(WAY, obj.id, tags, way_cats, address, wkb=wkb))
-            elif isinstance(obj, osmium.osm.Relation):
+                    add_candidate(new_candidate(WAY, obj.id, tags, way_cats, address, wkb=wkb))
+            elif isinstance(obj, Relation):
                 otags = obj.tags
                 is_area = otags.get("type") in AREA_RELATION_TYPES
                 named_place = places is not None and "name" in otags
