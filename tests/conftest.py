@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -36,6 +36,20 @@ def _private_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
     get_settings.cache_clear()
     yield
     mp.undo()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None]]:
+    """Set MAPLEADS_* variables for the settings read next; the settings in force come back afterwards
+    (monkeypatch restores the variables, the cache is cleared both ways)."""
+
+    def setenv(**variables: str) -> None:
+        for name, value in variables.items():
+            monkeypatch.setenv(name, value)
+        get_settings.cache_clear()
+
+    yield setenv
     get_settings.cache_clear()
 
 

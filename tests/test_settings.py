@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,20 +11,6 @@ import pytest
 from mapleads.errors import MapleadsError
 from mapleads.settings import descriptions, get_settings
 from tests.conftest import ROOT
-
-
-@pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None]]:
-    """Set MAPLEADS_* variables for the settings read next; the settings in force come back afterwards
-    (monkeypatch restores the variables, the cache is cleared both ways)."""
-
-    def setenv(**variables: str) -> None:
-        for name, value in variables.items():
-            monkeypatch.setenv(name, value)
-        get_settings.cache_clear()
-
-    yield setenv
-    get_settings.cache_clear()
 
 
 def _config(tmp_path: Path, text: str) -> str:

@@ -13,10 +13,8 @@ Never a silently wrong area: every inference is written to `Area.notes`.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import math
-import pickle
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -31,6 +29,7 @@ from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
 from mapleads.areas import Area, area_from_radius
+from mapleads.disk_cache import disk_cached
 from mapleads.errors import AreaError
 from mapleads.settings import get_settings
 from mapleads.sources.pbf.place_objects import PlaceObjects, RawPlace
@@ -465,21 +464,7 @@ def _dedupe(matches: list[Place]) -> list[Place]:
 @lru_cache(maxsize=8)
 def _catalog(path: str, size: int, mtime_ns: int) -> PlaceCatalog:
     key = hashlib.sha256(f"{CACHE_VERSION}|{path}|{size}|{mtime_ns}".encode()).hexdigest()[:24]
-    cache = get_settings().data_dir / "cache" / "places" / f"{key}.pickle"
-    if cache.is_file():
-        try:
-            with open(cache, "rb") as fh:
-                places, data_box = pickle.load(fh)
-            return PlaceCatalog(places, data_box)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            cache.unlink(missing_ok=True)
-    places, data_box = read_places(Path(path))
-    with contextlib.suppress(OSError):  # a read-only data dir only costs a re-read next time
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(".partial")
-        with open(tmp, "wb") as fh:
-            pickle.dump((places, data_box), fh)
-        tmp.replace(cache)
+    places, data_box = disk_cached("places", key, lambda: read_places(Path(path)))
     return PlaceCatalog(places, data_box)
 
 
