@@ -9,8 +9,6 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 
-import phonenumbers
-
 from mapleads.lead import Lead
 from mapleads.settings import get_settings
 
@@ -20,6 +18,8 @@ PHONE_SEPARATORS = (";", ",", " / ")
 @lru_cache(maxsize=65536)
 def to_e164(raw: str, region: str | None) -> str | None:
     """E.164 form of one phone number, or None when it cannot be parsed as a possible number."""
+    import phonenumbers  # at the first number, not at every command's start: in each writer, side by side
+
     try:
         number = phonenumbers.parse(raw, region.upper() if region else None)
     except phonenumbers.NumberParseException:

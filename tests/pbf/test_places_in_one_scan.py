@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 import shapely
 
 from mapleads.sources.base import Query
-from mapleads.sources.pbf import PbfSource
+from mapleads.sources.pbf import PbfSource, source
 from mapleads.sources.pbf.places import Place, read_places
 from tests.conftest import DEMO_PBF
 
@@ -38,3 +39,15 @@ def test_its_leads_in_parts_are_the_whole_in_order() -> None:
     parts = [lead.to_dict() for part in range(3) for lead in whole.leads(part, 3)]
     assert len(parts) > 1000
     assert parts == [lead.to_dict() for lead in whole.leads()]
+
+
+@pytest.mark.parametrize("processes", [1, 2, 3])
+def test_its_places_built_side_by_side_are_the_ones_built_alone(
+    processes: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(source, "PLACE_PROCESSES", 1)
+    alone = PbfSource(DEMO_PBF).scan_whole().places.result()
+    monkeypatch.setattr(source, "PLACE_PROCESSES", processes)
+    shared = PbfSource(DEMO_PBF).scan_whole().places.result()
+    assert len(shared) == len(alone) > 20
+    assert all(_same(a, b) for a, b in zip(shared, alone, strict=True))

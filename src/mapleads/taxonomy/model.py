@@ -12,8 +12,6 @@ from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
-from rapidfuzz import fuzz, process
-
 from mapleads.disk_cache import disk_cached
 from mapleads.errors import UnknownCategoryError
 
@@ -147,6 +145,8 @@ class Taxonomy:
         return None
 
     def suggest(self, phrase: str, limit: int = 5) -> list[str]:
+        from rapidfuzz import fuzz, process  # only for an unknown word: not at every command's start
+
         folded = fold(phrase)
         matches = process.extract(folded, list(self._words), scorer=fuzz.WRatio, limit=limit * 4)
         # WRatio rates a short word inside the phrase ("it" in "dentsit") as a full match: rank by whole-word likeness

@@ -18,6 +18,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import zip_longest
 from pathlib import Path
 
 import numpy as np
@@ -156,16 +157,36 @@ def build_places(
     data_box: tuple[float, float, float, float] | None,
 ) -> list[Place]:
     """The places of a file from its raw place objects, the lines of their ways and their label points."""
+    return joined_places([build_place_share(objects, ways, label_points, data_box, (0, 1))])
+
+
+def build_place_share(
+    objects: PlaceObjects,
+    ways: dict[int, BaseGeometry],
+    label_points: dict[int, tuple[float, float]],
+    data_box: tuple[float, float, float, float] | None,
+    share: tuple[int, int],
+) -> tuple[list[Place], list[Place]]:
+    """Share k of n of `build_places`, for n processes side by side: (every n-th area place from the k-th, and the
+    point places if k is 0). `joined_places` puts the shares together in `build_places`' order."""
+    k, n = share
     points = dict(label_points)
     for nid, raw in objects.nodes.items():
         points[nid] = raw.point  # type: ignore[assignment]
     nodes = objects.nodes.values()
     markers = _Markers([(fold(r.tags["name"]), r.point) for r in nodes if r.point is not None])
-    places = [_build(raw, ways, points, markers, data_box) for raw in objects.relations + objects.ways]
-    used_nodes = {n for r in objects.relations for n in r.label_nodes}
-    for nid, raw in objects.nodes.items():
-        places.append(_point_place(raw, nid in used_nodes))
-    return places
+    areas = [_build(raw, ways, points, markers, data_box) for raw in (objects.relations + objects.ways)[k::n]]
+    if k:
+        return areas, []
+    used_nodes = {node for r in objects.relations for node in r.label_nodes}
+    return areas, [_point_place(raw, nid in used_nodes) for nid, raw in objects.nodes.items()]
+
+
+def joined_places(shares: list[tuple[list[Place], list[Place]]]) -> list[Place]:
+    """The places of every share (in share order), in the order one process builds them: the areas interleaved
+    back, then the point places."""
+    interleaved = zip_longest(*(areas for areas, _ in shares))
+    return [p for group in interleaved for p in group if p is not None] + [p for _, points in shares for p in points]
 
 
 def _node_extent(path: Path) -> tuple[float, float, float, float] | None:

@@ -57,12 +57,42 @@ class Scanned:
             yield from build_leads(self.result, self.area, self.snapshot, (part, parts), self.placement)
 
 
+#: processes building a file's places side by side (a country's tens of thousands of areas, in one process, were
+#: the last thing an index build waited for)
+PLACE_PROCESSES = 2
+
+
+class PlacesBuilding:
+    """A file's places from its place objects, being built in background processes."""
+
+    def __init__(
+        self,
+        objects: PlaceObjects,
+        lines: dict[int, BaseGeometry],
+        label_points: dict[int, tuple[float, float]],
+        data_box: tuple[float, float, float, float] | None,
+    ) -> None:
+        from mapleads.sources.pbf.places import build_place_share
+
+        args = (objects, lines, label_points, data_box)
+        # in child processes (a thread building the areas held the GIL the lead building needs), in the background:
+        # at the same priority they slowed down the two processes building the leads
+        self._shares = [
+            Forked(build_place_share, *args, (k, PLACE_PROCESSES), background=True) for k in range(PLACE_PROCESSES)
+        ]
+
+    def result(self) -> list[Place]:
+        from mapleads.sources.pbf.places import joined_places
+
+        return joined_places([share.result() for share in self._shares])
+
+
 @dataclass(slots=True)
 class WholeScan(Scanned):
-    """One scan of a whole file, for an index: also the named places (being built in a child process) and the
+    """One scan of a whole file, for an index: also the named places (being built in child processes) and the
     data's box."""
 
-    places: Forked[list[Place]]
+    places: PlacesBuilding
     data_box: tuple[float, float, float, float] | None
 
 
@@ -96,7 +126,7 @@ class PbfSource:
         places (their geometry built meanwhile in a child process) with the data box. What an index holds."""
         import shapely
 
-        from mapleads.sources.pbf.places import build_places, data_extent, header_box
+        from mapleads.sources.pbf.places import data_extent, header_box
 
         stated = header_timestamp(self.path)
         objects = PlaceObjects()
@@ -104,9 +134,7 @@ class PbfSource:
             result = scan(self.path, get_taxonomy(), None, None, progress, dated=stated is None, places=objects)
             lines = {w: shapely.from_wkb(result.member_ways[w]) for w in objects.way_ids() if w in result.member_ways}
             data_box = data_extent(self.path) if objects.has_areas() else header_box(self.path)
-        # in a child process (a thread building the areas held the GIL the lead building needs), in the background:
-        # at the same priority it slowed down the two processes building the leads
-        places = Forked(build_places, objects, lines, result.label_points, data_box, background=True)
+        places = PlacesBuilding(objects, lines, result.label_points, data_box)
         with paused_gc():
             placement = place_candidates(result, None)  # while the areas are built
         return WholeScan(result, None, stated or result.latest, placement, places, data_box)
