@@ -51,19 +51,18 @@ def build_index(target: str | Path | LocalRegion, progress: Progress | None = No
         columns = LeadColumns().extend(whole.leads(0, 2))
         columns.absorb(second.result())
         table = columns.table()
-        named_areas = whole.places.result()
-        data_box = whole.data_box
-    if region.snapshot_date is None:
-        region.snapshot_date = columns.snapshot_date or _file_date(pbf)
-    meta = {
-        "region": region.path,
-        "name": region.name,
-        "source_file": str(pbf),
-        **source_fingerprint(pbf),
-        "snapshot_date": region.snapshot_date,
-    }
-    with staging_folder(region.index_dir) as tmp:
-        manifest = write_index(tmp, columns, named_areas, data_box, _coverage(region), meta, table)
+        if region.snapshot_date is None:
+            region.snapshot_date = columns.snapshot_date or _file_date(pbf)
+        meta = {
+            "region": region.path,
+            "name": region.name,
+            "source_file": str(pbf),
+            **source_fingerprint(pbf),
+            "snapshot_date": region.snapshot_date,
+        }
+        with staging_folder(region.index_dir) as tmp:
+            # the lead files are written while the places are still being built
+            manifest = write_index(tmp, columns, whole.places.result, whole.data_box, _coverage(region), meta, table)
     region.save()
     return BuildResult(region, manifest, time.perf_counter() - start, region.index_dir)
 

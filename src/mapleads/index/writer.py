@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -138,20 +138,21 @@ def _string_column(blobs: list[bytes]) -> pa.ChunkedArray:
 def write_index(
     folder: Path,
     leads: LeadColumns,
-    places: list[Place],
+    places: Callable[[], list[Place]],
     data_box: tuple[float, float, float, float] | None,
     coverage: BaseGeometry | None,
     meta: dict[str, Any],
     table: pa.Table | None = None,
 ) -> dict[str, Any]:
-    """Write the three data files and, last, the manifest that makes the folder an index. `table`: the leads'
+    """Write the three data files and, last, the manifest that makes the folder an index. `places()` is asked for
+    once the lead files are written (the places may still be being built meanwhile). `table`: the leads'
     `table()` when the caller made it already."""
     table = table if table is not None else leads.table()
     filters = table.drop_columns(["lead"])
     pq.write_table(filters, folder / LEADS, row_group_size=ROW_GROUP, compression="zstd", write_statistics=True)
     records = table.select(["lead"])
     pq.write_table(records, folder / RECORDS, row_group_size=RECORD_GROUP, compression="zstd", write_statistics=False)
-    areas = write_places(folder / AREAS, places)
+    areas = write_places(folder / AREAS, places())
     bounds = leads.bounds()
     if coverage is None and bounds is not None:
         coverage = shapely.box(*bounds)
