@@ -13,6 +13,8 @@ import mapleads
 from mapleads.errors import AreaError
 from mapleads.lead import Lead
 from mapleads.sources.pbf import PbfSource
+from mapleads.sources.pbf.place_objects import PlaceObjects
+from mapleads.sources.pbf.places import build_places
 from tests.conftest import DEMO_PBF
 
 
@@ -112,3 +114,21 @@ def test_it_takes_a_place_with_its_city_as_people_write_it(source: PbfSource) ->
 def test_a_place_outside_the_named_city_stays_unknown(source: PbfSource) -> None:
     with pytest.raises(AreaError, match="unknown place 'Kluuvi, Espoo'"):
         source.resolve_place("Kluuvi, Espoo")
+
+
+def test_a_closed_way_place_is_its_outline_made_valid_and_an_open_one_is_closed_at_the_edge() -> None:
+    objects = PlaceObjects()
+    square, bow_tie, cut = (
+        shapely.LineString([(0, 0), (1, 0), (1, 1), (0, 1), (0, 0)]),
+        shapely.LineString([(2, 0), (3, 1), (3, 0), (2, 1), (2, 0)]),  # crosses itself
+        shapely.LineString([(4, -1), (4, 0.5), (6, 0.5), (6, -1)]),  # runs off the data's south edge
+    )
+    for osm_id in (1, 2, 3):
+        objects.add_way(osm_id, {"name": f"Tori {osm_id}", "place": "square"})
+    objects.add_node(9, {"name": "Tori 3", "place": "square"}, 5.0, 0.0)
+    places = build_places(objects, {1: square, 2: bow_tie, 3: cut}, {}, (-1.0, -0.5, 7.0, 2.0))
+    shapes = {p.ref: shapely.from_wkb(p.wkb) for p in places if p.wkb is not None}
+    assert shapes["way/1"].equals(shapely.Polygon(square.coords))
+    assert shapes["way/2"].is_valid and shapes["way/2"].area == pytest.approx(0.5)
+    assert shapes["way/3"].contains(shapely.Point(5.0, 0.0)) and not shapes["way/3"].contains(shapely.Point(5, 1))
+    assert [p.complete for p in places if p.ref.startswith("way/")] == [True, True, False]

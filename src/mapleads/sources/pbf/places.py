@@ -175,7 +175,9 @@ def build_place_share(
         points[nid] = raw.point  # type: ignore[assignment]
     nodes = objects.nodes.values()
     markers = _Markers([(fold(r.tags["name"]), r.point) for r in nodes if r.point is not None])
-    areas = [_build(raw, ways, points, markers, data_box) for raw in (objects.relations + objects.ways)[k::n]]
+    mine = (objects.relations + objects.ways)[k::n]
+    outlines = _outlines([raw.members[0][0] for raw in mine if raw.ref.startswith("way/") and raw.members], ways)
+    areas = [_build(raw, ways, points, markers, data_box, outlines) for raw in mine]
     if k:
         return areas, []
     used_nodes = {node for r in objects.relations for node in r.label_nodes}
@@ -245,13 +247,26 @@ def _point_place(raw: RawPlace, is_label: bool) -> Place:
     return place
 
 
+def _outlines(way_ids: list[int], ways: dict[int, BaseGeometry]) -> dict[int, bytes]:
+    """The areas of the closed ones of these ways (as WKB), made together: a country has tens of thousands of way
+    places (city blocks, squares), and one at a time they took 50 µs each."""
+    closed = [w for w in way_ids if w in ways and ways[w].is_closed and shapely.get_num_coordinates(ways[w]) >= 4]
+    if not closed:
+        return {}
+    coords, owner = shapely.get_coordinates([ways[w] for w in closed], return_index=True)
+    polygons = shapely.polygons(shapely.linearrings(coords, indices=owner))
+    return dict(zip(closed, shapely.to_wkb(shapely.make_valid(polygons)).tolist(), strict=True))
+
+
 def _build(
     raw: RawPlace,
     ways: dict[int, BaseGeometry],
     points: dict[int, tuple[float, float]],
     markers: _Markers,
     data_box: tuple[float, float, float, float] | None,
+    outlines: dict[int, bytes],
 ) -> Place:
+    """A place from its raw object; `outlines`: the closed ways' areas, made already (`_outlines`)."""
     tags = raw.tags
     place = Place(
         tags["name"],
@@ -268,7 +283,7 @@ def _build(
     place.label = label
     foreign = markers.other_than(own)
     if raw.ref.startswith("way/"):
-        return _build_way(place, raw, ways, foreign, data_box)
+        return _build_way(place, raw, ways, foreign, data_box, outlines)
     present = [ways[ref] for ref, role in raw.members if ref in ways and role != "inner"]
     inner = [ways[ref] for ref, role in raw.members if ref in ways and role == "inner"]
     missing = sum(1 for ref, _ in raw.members if ref not in ways)
@@ -321,23 +336,24 @@ def _build_way(
     ways: dict[int, BaseGeometry],
     foreign: _Foreign,
     data_box: tuple[float, float, float, float] | None,
+    outlines: dict[int, bytes],
 ) -> Place:
     line = ways.get(raw.members[0][0])
     if line is None:
         place.error = f"the outline of {place.name} ({raw.ref}) is not in this file; use --bbox or --near/--radius"
         return place
-    if line.is_closed and len(line.coords) >= 4:
-        area = shapely.make_valid(shapely.Polygon(line.coords))
-    else:
-        area, why = _close_along_edge(line, place.label, foreign, data_box)
-        if area is None:
-            place.error = (
-                f"the outline of {place.name} ({raw.ref}) is cut in this file and {why}; "
-                f"use --bbox {_bbox_text(line)} or --near/--radius instead"
-            )
-            return place
-        place.complete = False
-        place.notes.append(f"{place.name} ({raw.ref}) is cut at the data's edge and was closed along it")
+    if (outline := outlines.get(raw.members[0][0])) is not None:  # a closed way: its area is made already
+        place.wkb = outline
+        return place
+    area, why = _close_along_edge(line, place.label, foreign, data_box)
+    if area is None:
+        place.error = (
+            f"the outline of {place.name} ({raw.ref}) is cut in this file and {why}; "
+            f"use --bbox {_bbox_text(line)} or --near/--radius instead"
+        )
+        return place
+    place.complete = False
+    place.notes.append(f"{place.name} ({raw.ref}) is cut at the data's edge and was closed along it")
     place.wkb = shapely.to_wkb(area)
     return place
 
