@@ -74,7 +74,7 @@ threading.Thread(target=work).start()
 
 def test_an_extraction_loads_no_pydantic(tmp_path: Path, demo_pbf: Path) -> None:
     """pydantic (the web API's) costs a tenth of a second at every start; typer 0.29 loaded it for its own
-    parameter checks, hence typer < 0.29."""
+    parameter checks, hence typer < 0.29. Nor the fuzzy matcher, which only an unknown word or name needs."""
     out = tmp_path / "cafes.csv"
     command = ["extract", "cafe", "--from", str(demo_pbf), "-o", str(out), "-q", "--no-resolve"]
     proc = subprocess.run(
@@ -83,3 +83,4 @@ def test_an_extraction_loads_no_pydantic(tmp_path: Path, demo_pbf: Path) -> None
     assert proc.returncode == 0, proc.stderr
     assert "| mapleads.cli" in proc.stderr  # the import log is there
     assert "pydantic" not in proc.stderr
+    assert "rapidfuzz" not in proc.stderr

@@ -18,7 +18,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import orjson
-from rapidfuzz import fuzz, process
 
 from mapleads.errors import MapleadsError
 from mapleads.settings import get_settings
@@ -86,6 +85,8 @@ class Catalog:
         raise RegionError(f"unknown region '{name}'{self._hint(name)}")
 
     def _hint(self, name: str) -> str:
+        from rapidfuzz import fuzz, process  # only for an unknown name: not at every command's start
+
         choices = {r.path: f"{_key(r.name)} {_key(r.path)}" for r in self.regions}
         found = process.extract(_key(name), choices, scorer=fuzz.WRatio, limit=5)
         names = [path for _, score, path in found if score >= 70]
