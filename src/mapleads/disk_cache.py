@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import pickle
 from collections.abc import Callable
 from typing import TypeVar
@@ -30,7 +31,7 @@ def disk_cached(folder: str, key: str, make: Callable[[], T]) -> T:
     value = make()
     with contextlib.suppress(OSError):
         entry.parent.mkdir(parents=True, exist_ok=True)
-        partial = entry.with_suffix(".partial")
+        partial = entry.with_suffix(f".{os.getpid()}.partial")  # processes making the same entry at once
         with open(partial, "wb") as fh:
             pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
         partial.replace(entry)
