@@ -12,8 +12,13 @@ from shapely.geometry.base import BaseGeometry
 
 
 def areas_from_wkb(wkbs: Sequence[bytes]) -> np.ndarray:
-    """Closed ways become polygons (repaired when self-intersecting); open ways stay lines."""
-    lines = shapely.from_wkb(np.asarray(wkbs, dtype=object))
+    """`areas_of` the ways given as WKB."""
+    return areas_of(shapely.from_wkb(np.asarray(wkbs, dtype=object)))
+
+
+def areas_of(lines: np.ndarray) -> np.ndarray:
+    """Closed ways become polygons (repaired when self-intersecting); open ways stay lines. In bulk: a file has
+    tens of thousands of them, and one at a time they took 50 µs each."""
     out = lines.copy()
     if len(lines) == 0:
         return out
