@@ -25,7 +25,6 @@ import numpy as np
 import osmium
 import shapely
 from osmium.filter import IdFilter, KeyFilter
-from rapidfuzz import fuzz, process
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
@@ -433,6 +432,8 @@ class PlaceCatalog:
         by_ref = [p for p in self.places if p.ref == wanted]
         matches = by_ref or _dedupe(self._by_name.get(fold(wanted), [])) or self._within_parents(wanted)
         if not matches:
+            from rapidfuzz import fuzz, process  # only for an unknown place: not at every command's start
+
             choices = process.extract(fold(wanted), list(self._by_name), scorer=fuzz.WRatio, limit=5)
             near = [self._by_name[c][0].name for c, score, _ in choices if score >= 70]
             hint = f"; did you mean: {', '.join(dict.fromkeys(near))}?" if near else ""

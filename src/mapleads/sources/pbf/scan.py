@@ -216,18 +216,26 @@ class Scanner:
 
         def wanted() -> list[osmium.BaseFilter]:
             return [
-                KeyFilter(*BUSINESS_KEYS, "addr:housenumber", *(("place", "boundary") if places is not None else ())),
-                # (business or address) and (name or address) = a named business or an address carrier: unnamed
-                # benches, bins and parking never reach Python
+                # (name or address) and (business or address) = a named business or an address carrier: unnamed
+                # benches, bins and parking never reach Python. The two-key test first: each key is a pass over the
+                # object's tags, and most tagged objects (unnamed buildings, crossings, trees) fail it
                 KeyFilter("name", "addr:housenumber"),
+                KeyFilter(*BUSINESS_KEYS, "addr:housenumber", *(("place", "boundary") if places is not None else ())),
             ]
 
         # nodes' tags and coordinates as one dict built in C++: ten times faster than reading a TagList
         tags = only_for(GeoInterfaceFilter(True), osmium.osm.NODE)
         if locations is None:
             return [*wanted(), tags]
-        # every node goes into the index; only the ways that pass have their nodes looked up
-        return [*(only_for(f, osmium.osm.WAY) for f in wanted()), locations, *wanted(), tags]
+        # every node goes into the index; only the ways that pass have their nodes looked up (and are not tested
+        # again after it)
+        others = osmium.osm.NODE | osmium.osm.RELATION
+        return [
+            *(only_for(f, osmium.osm.WAY) for f in wanted()),
+            locations,
+            *(only_for(f, others) for f in wanted()),
+            tags,
+        ]
 
     def feed(self, objects: osmium.OsmFileIterator, position: ReadPosition | None = None) -> None:
         share, result, store, places, wanted = self.share, self.share.result, self.store, self.share.places, self.wanted
