@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import osmium
 import shapely
 
+import mapleads
 from mapleads.lead import Lead
 from tests.conftest import DEMO_PBF
 
@@ -50,3 +53,18 @@ def test_it_keeps_a_business_street_when_the_neighbour_disagrees(all_leads: dict
         own_street = lead.tags.get("addr:street")
         if own_street:
             assert lead.address.street == own_street
+
+
+def test_it_keeps_a_unit_tagged_as_flats_when_it_completes_the_rest(tmp_path: Path) -> None:
+    """The bank node above, given `addr:flats` (a unit key the scan's own address tuple does not read): the
+    building fills street and number, the unit stays."""
+    path = tmp_path / "flats.osm.pbf"
+    with osmium.SimpleWriter(str(path)) as writer:
+        for obj in osmium.FileProcessor(str(DEMO_PBF)):
+            if obj.is_node() and obj.id == 92556620:
+                obj = obj.replace(tags={**dict(obj.tags), "addr:flats": "2"})
+            writer.add(obj)
+    bank = next(lead for lead in mapleads.extract("bank", path=path) if lead.id == "osm:n92556620")
+    assert bank.address.unit == "2"
+    assert bank.provenance["address.unit"].ref == "node/92556620#addr:flats"
+    assert bank.address.street and bank.provenance["address.street"].ref == "way/122595198"

@@ -131,12 +131,10 @@ def _fold(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def merge(own: AddressTuple, completion: AddressTuple) -> tuple[AddressTuple, list[str]]:
-    """Own parts kept, missing parts filled; returns the filled part names too."""
-    filled: list[str] = []
-    merged = list(own)
-    for i, part in enumerate(PARTS):
-        if part in INHERITED and not merged[i] and completion[i]:
-            merged[i] = completion[i]
-            filled.append(part)
-    return (merged[0], merged[1], merged[2], merged[3], merged[4], merged[5]), filled
+def fills(own: AddressTuple, completion: AddressTuple) -> list[tuple[str, str]]:
+    """(part, value) for each part the completion gives that the business lacks; its own parts stay as they are."""
+    return [
+        (part, theirs)
+        for part, mine, theirs in zip(PARTS, own, completion, strict=True)
+        if theirs and not mine and part in INHERITED
+    ]

@@ -308,6 +308,8 @@ def build_leads(
         settings.address_radius_m,
     )
     country = result.countries.most_common(1)[0][0] if result.countries else settings.default_country
+    # one for every lead that takes the file's country (provenances are never changed in place)
+    country_note = Provenance(SOURCE, "addr:country of the file", "file_majority")
     lats, lons = c_lats.tolist(), c_lons.tolist()  # Python floats: a NumPy scalar per lead is slow to read
     for i, cand in enumerate(cands):
         lat, lon = lats[i], lons[i]
@@ -319,16 +321,14 @@ def build_leads(
         if cand.kind != NODE:
             lead.provenance["location"] = Provenance(SOURCE, lead.source_id, "point_inside_shape")
         done = completions.get(i)
-        if done is not None:
-            merged, filled = addresses.merge(own[i], done.address)
-            for part, value in zip(addresses.PARTS, merged, strict=True):
-                setattr(lead.address, part, value)
+        if done is not None and (filled := addresses.fills(own[i], done.address)):
             ref = done.ref if not done.distance_m else f"{done.ref} ({done.distance_m:g} m)"
-            for part in filled:
-                lead.provenance[f"address.{part}"] = Provenance(SOURCE, ref, done.rule)
-            if filled:
-                lead.extra["address_inferred"] = done.rule
+            note = Provenance(SOURCE, ref, done.rule)
+            for part, value in filled:
+                setattr(lead.address, part, value)
+                lead.provenance[f"address.{part}"] = note
+            lead.extra["address_inferred"] = done.rule
         if not lead.address.country_code and country:
             lead.address.country_code = country
-            lead.provenance["address.country_code"] = Provenance(SOURCE, "addr:country of the file", "file_majority")
+            lead.provenance["address.country_code"] = country_note
         yield lead
