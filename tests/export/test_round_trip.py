@@ -70,6 +70,16 @@ def test_its_geojson_follows_rfc_7946(leads: list[Lead], tmp_path: Path) -> None
         assert -180 <= lon <= 180 and -90 <= lat <= 90
 
 
+def test_a_lead_without_a_location_is_a_feature_without_geometry(tmp_path: Path) -> None:
+    """RFC 7946 §3.2: an unlocated feature has a null geometry (a lead typed in by hand, say)."""
+    out = tmp_path / "leads.geojson"
+    lead = Lead(id="file:1", name="Kahvila", source="file", source_id="1")
+    write_leads(iter([lead]), out)
+    (feature,) = orjson.loads(out.read_bytes())["features"]
+    assert (feature["id"], feature["geometry"]) == ("file:1", None)
+    assert feature["properties"]["name"] == "Kahvila"
+
+
 def test_its_parquet_and_json_carry_the_attribution(leads: list[Lead], tmp_path: Path) -> None:
     write_leads(iter(leads), tmp_path / "l.parquet")
     meta = pq.ParquetFile(tmp_path / "l.parquet").metadata.metadata

@@ -250,7 +250,8 @@ def _append_record(out: bytearray, lead: Lead, columns: list[str], flat: bool) -
         out += orjson.dumps(flat_row(lead, columns))
     else:
         lead.json_into(out)
-        out[-1:] = _credit_member(lead.source)  # in place of the record's closing brace
+        del out[-1]  # the record's closing brace, in place of which the attribution member closes it
+        out += _credit_member(lead.source)  # (a slice assignment doing both took a third of the encoding's time)
 
 
 @lru_cache(maxsize=256)
@@ -299,20 +300,20 @@ def _ndjson_body(fh: BinaryIO, leads: Iterator[Lead], columns: list[str], flat: 
     return _buffered(fh, leads, add, first)
 
 
+#: a Feature up to its properties: its id and its [lon, lat] as orjson writes them
+_POINT_FEATURE = b'{"type":"Feature","id":%b,"geometry":{"type":"Point","coordinates":%b},"properties":'
+
+
 def _geojson_body(fh: BinaryIO, leads: Iterator[Lead], columns: list[str], flat: bool, first: bool) -> int:
     """RFC 7946 Features: Points in WGS 84, [lon, lat] order."""
 
     def add(out: bytearray, lead: Lead, after: bool) -> None:
         if after:
             out += b",\n"
-        out += b'{"type":"Feature","id":'
-        out += orjson.dumps(lead.id)
         if lead.lat is not None and lead.lon is not None:
-            out += b',"geometry":'
-            out += orjson.dumps({"type": "Point", "coordinates": [lead.lon, lead.lat]})
-            out += b',"properties":'
+            out += _POINT_FEATURE % (orjson.dumps(lead.id), orjson.dumps((lead.lon, lead.lat)))
         else:
-            out += b',"geometry":null,"properties":'
+            out += b'{"type":"Feature","id":%b,"geometry":null,"properties":' % orjson.dumps(lead.id)
         _append_record(out, lead, columns, flat)
         out += b"}"
 
