@@ -173,3 +173,11 @@ def test_a_leads_json_is_its_dict_as_json(leads: list[Lead]) -> None:
     for lead in [*leads, odd]:
         assert orjson.loads(lead.to_json()) == lead.to_dict()
         assert lead.to_json() == orjson.dumps(lead.to_dict())  # byte for byte what orjson would write
+
+
+def test_it_replaces_an_old_export_of_the_same_name(leads: list[Lead], tmp_path: Path) -> None:
+    out = tmp_path / "leads.csv"
+    out.write_text("an older export\n")
+    write_leads(iter(leads), out)
+    assert [lead.id for lead in read_leads(out)] == [lead.id for lead in leads]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["leads.csv"]
