@@ -5,7 +5,7 @@ Each field notes the tag it came from in the lead's provenance, so a user can ch
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import NamedTuple
 
 from mapleads.lead import ADDRESS_PARTS, Address, Lead, Provenance
@@ -118,7 +118,7 @@ def lead_from_tags(
     lat: float | None,
     lon: float | None,
     *,
-    categories: list[str] | None = None,
+    categories: Sequence[str] | None = None,
     snapshot_date: str | None = None,
     source: str = SOURCE,
 ) -> Lead:

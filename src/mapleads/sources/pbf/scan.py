@@ -52,7 +52,7 @@ class Candidate(msgspec.Struct, gc=False):
     osm_id: int
     keys: tuple[str, ...]
     values: tuple[str, ...]
-    categories: list[str]
+    categories: tuple[str, ...]
     #: its own address parts, read once in the scan (completion starts from them)
     address: AddressTuple
     lon: float | None = None  # nodes only; ways/relations get a point from their geometry
@@ -77,7 +77,7 @@ class TagStore:
         kind: int,
         osm_id: int,
         tags: dict[str, str],
-        categories: list[str],
+        categories: tuple[str, ...],
         address: AddressTuple,
         *,
         lon: float | None = None,
