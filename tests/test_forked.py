@@ -103,3 +103,26 @@ def _niceness() -> int:
 def test_a_background_child_runs_at_the_lowest_priority() -> None:
     assert Forked(_niceness, background=True).result() == 19
     assert Forked(_niceness).result() == os.nice(0)
+
+
+def _state(pid: int) -> str | None:
+    """The process's state letter ("Z" for one that has exited but is not collected), None once collected."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return None
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads process states from /proc")
+def test_a_child_whose_result_is_in_is_collected_by_a_later_result() -> None:
+    """`result()` does not wait for a child's teardown (20–30 ms for a few hundred MB): a later one collects it."""
+    import time
+
+    first = Forked(_pid)
+    first_pid = first.result()
+    deadline = time.monotonic() + 10
+    while _state(first_pid) not in ("Z", None) and time.monotonic() < deadline:
+        time.sleep(0.01)  # its teardown, after the result was sent
+    assert Forked(_total, [1, 2]).result() == 3  # collects the first on the way
+    assert _state(first_pid) is None
