@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 
 import mapleads
 from mapleads.errors import WorkerError
-from mapleads.export import FORMATS, read_leads, write_leads
+from mapleads.export import FORMATS, formats, read_leads, write_leads
+from mapleads.export import parts as parts_module
 from mapleads.export.parts import write_lead_parts
 from mapleads.lead import Lead
 from tests.conftest import DEMO_PBF
@@ -42,6 +45,40 @@ def test_it_joins_parts_when_the_first_ones_are_empty(fmt: str, leads: list[Lead
     count, _ = write_lead_parts([iter([]), iter([]), iter(leads[:5])], parted, bom=True)
     assert count == 5
     assert parted.read_bytes() == whole.read_bytes()
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "csv"])
+def test_it_copies_a_part_while_its_writer_is_still_writing_it(
+    fmt: str, leads: list[Lead], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first part ends at once; the second comes slowly, a few records a write, and is appended as it grows
+    (more than one copy while its writer works), to the same bytes."""
+    monkeypatch.setattr(formats, "_WRITE_AT", 256)  # a write every record or two
+    copies: list[tuple[int, int]] = []
+    real_copy = parts_module._copy_range
+
+    def counting(part: BinaryIO, fh: BinaryIO, offset: int, size: int) -> int:
+        if size > offset:
+            copies.append((offset, size))
+        return real_copy(part, fh, offset, size)
+
+    monkeypatch.setattr(parts_module, "_copy_range", counting)
+
+    def slowly(items: list[Lead]) -> Iterator[Lead]:
+        for lead in items:
+            time.sleep(0.02)
+            yield lead
+
+    whole, parted = tmp_path / f"whole.{fmt}", tmp_path / f"parted.{fmt}"
+    write_leads(iter(leads), whole)
+    write_lead_parts([iter(leads[:1]), slowly(leads[1:])], parted)
+    assert parted.read_bytes() == whole.read_bytes()
+    assert len(copies) > 1
+    # after an empty first part the slow part's leading separator goes, though it was not written when first looked at
+    copies.clear()
+    write_lead_parts([iter([]), slowly(leads)], parted)
+    assert parted.read_bytes() == whole.read_bytes()
+    assert len(copies) > 1
 
 
 @pytest.mark.parametrize("fmt", ["json", "geojson", "csv", "ndjson"])

@@ -11,7 +11,7 @@ process, in order.
 from __future__ import annotations
 
 import os
-import shutil
+import time
 from collections.abc import Callable, Iterator, Sequence
 from itertools import chain
 from pathlib import Path
@@ -63,16 +63,18 @@ def write_lead_parts(
     try:
         with replacing(target) as tmp, open(tmp, "wb") as fh:
             fh.write(text.head(columns, bom))
+            for piece in pieces[1:]:  # there before their writers start, so they can be followed
+                piece.touch()
             children = [Forked(write_part, k) for k in range(1, len(parts))]
             sources: set[str] = set()
             total = text.body(fh, tracked(parts[0], sources), columns, flat, True)
             reports = [report(0) if report else None]
             for k, child in enumerate(children, start=1):
+                # nothing before this part: its leading separator goes
+                _append_file(fh, pieces[k], 0 if total else len(text.sep), child.done)
                 n, seen, value = child.result()
                 sources |= seen
                 reports.append(value)
-                # nothing before this part: its leading separator goes
-                _append_file(fh, pieces[k], 0 if total else len(text.sep))
                 total += n
             fh.write(text.tail(attributed(dict(metadata or {}), sources), total))
     finally:
@@ -81,21 +83,44 @@ def write_lead_parts(
     return total, reports
 
 
-def _append_file(fh: BinaryIO, piece: Path, skip: int) -> None:
-    """Append the piece's bytes after its first `skip` to `fh`: copied by the kernel where it can (a Python copy
-    of a part through a buffer took a third of a second for a hundred MB)."""
+#: how long to wait for more of a piece its writer is still writing
+FOLLOW_PAUSE = 0.005
+
+
+def _append_file(fh: BinaryIO, piece: Path, skip: int, finished: Callable[[], bool] = lambda: True) -> None:
+    """Append the piece's bytes after its first `skip` to `fh`, while its writer may still be writing it: what is
+    there is copied at once and the rest as it comes, until `finished()`. The copy (0.05–0.3 s for a hundred MB)
+    then overlaps the other part's writing whenever this one ends first. Bytes below a file's size are written
+    (the size grows as they are), so a copy up to the size read is whole."""
     fh.flush()
     with open(piece, "rb") as part:
-        size = os.fstat(part.fileno()).st_size
         offset = skip
-        try:
-            while offset < size:
-                copied = os.copy_file_range(part.fileno(), fh.fileno(), size - offset, offset)
-                if copied == 0:
-                    break
-                offset += copied
-        except OSError:  # another file system, or a kernel without it: the bytes left go through Python
-            pass
+        while True:
+            done = finished()  # asked before the size: once it is done, the size read next is the final one
+            offset = _copy_range(part, fh, offset, os.fstat(part.fileno()).st_size)
+            if done:
+                fh.seek(0, os.SEEK_END)  # the buffered file's idea of its position, after the kernel's copies
+                return
+            time.sleep(FOLLOW_PAUSE)
+
+
+def _copy_range(part: BinaryIO, fh: BinaryIO, offset: int, size: int) -> int:
+    """Copy `part[offset:size]` to the end of `fh`, by the kernel where it can (a Python copy of a part through a
+    buffer took a third of a second for a hundred MB); returns the offset copied up to (`offset` itself while the
+    piece is shorter than that: the separator it starts with is not written yet)."""
+    if size <= offset:
+        return offset
+    try:
+        while offset < size:
+            copied = os.copy_file_range(part.fileno(), fh.fileno(), size - offset, offset)
+            if copied == 0:
+                break
+            offset += copied
+    except OSError:  # another file system, or a kernel without it: the bytes left go through Python
+        pass
+    if offset < size:
         fh.seek(0, os.SEEK_END)
         part.seek(offset)
-        shutil.copyfileobj(part, fh, 1 << 20)
+        fh.write(part.read(size - offset))
+        fh.flush()
+    return size
