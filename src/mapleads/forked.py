@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import select
 import signal
 import weakref
 from collections.abc import Callable
@@ -55,8 +56,6 @@ class Forked(Generic[T]):
         """Whether the result is there (or the child has ended without one): `result()` would not wait."""
         if self._future is not None:
             return self._future.done()
-        import select
-
         readable, _, _ = select.select([self._read], [], [], 0)
         return bool(readable)
 

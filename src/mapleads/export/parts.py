@@ -85,6 +85,8 @@ def write_lead_parts(
 
 #: how long to wait for more of a piece its writer is still writing
 FOLLOW_PAUSE = 0.005
+#: bytes copied through Python at a time where the kernel cannot copy between the files
+COPY_CHUNK = 1 << 20
 
 
 def _append_file(fh: BinaryIO, piece: Path, skip: int, finished: Callable[[], bool] = lambda: True) -> None:
@@ -121,6 +123,11 @@ def _copy_range(part: BinaryIO, fh: BinaryIO, offset: int, size: int) -> int:
     if offset < size:
         fh.seek(0, os.SEEK_END)
         part.seek(offset)
-        fh.write(part.read(size - offset))
+        while offset < size:  # a MB at a time: a part is a hundred MB
+            chunk = part.read(min(COPY_CHUNK, size - offset))
+            if not chunk:
+                break
+            fh.write(chunk)
+            offset += len(chunk)
         fh.flush()
     return size
