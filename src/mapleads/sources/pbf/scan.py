@@ -374,7 +374,9 @@ def scan(
         if places is not None:
             relation_ways |= places.way_ids() - read.way_lines.keys()
             label_points = _points_of(places.label_ids(), read.locations)
+        relation_ways -= read.searched
         member_ways = _member_ways(path, runs, relation_ways, read.locations) if relation_ways else {}
+        member_ways.update(read.member_ways)
         read.locations = None  # the index goes before the findings of a shared scan are loaded
         found = read.findings()
     except READ_ERRORS as exc:
@@ -410,6 +412,10 @@ class ReadFile:
     way_lines: dict[int, bytes]
     places: PlaceObjects | None
     findings: Callable[[], ScanShare]
+    #: member ways already looked for (a shared scan's child reads its relations' while this process reads the
+    #: ways), and the lines of those found
+    searched: set[int] = field(default_factory=set)
+    member_ways: dict[int, bytes] = field(default_factory=dict)
 
 
 def _scan_alone(
@@ -439,10 +445,13 @@ def _points_of(node_ids: set[int], locations: object) -> dict[int, tuple[float, 
     return found
 
 
-def _member_ways(path: Path, runs: BlockRuns | None, way_ids: set[int], locations: object) -> dict[int, bytes]:
+def _member_ways(
+    path: Path, runs: BlockRuns | None, way_ids: set[int], locations: object, *, alone: bool = True
+) -> dict[int, bytes]:
     """Geometries of relation member ways, from a ways-only pass (over the way blocks alone in a sorted file):
     libosmium fills in their node locations from the first pass's index and builds the WKB (a boundary has
-    hundreds of long ways: per node in Python, this pass cost more than the scan's handling of them)."""
+    hundreds of long ways: per node in Python, this pass cost more than the scan's handling of them). `alone`:
+    nothing else runs meanwhile, so every core decodes."""
     found: dict[int, bytes] = {}
     factory = osmium.geom.WKBFactory()
     fill = location_filler(locations)
@@ -451,7 +460,7 @@ def _member_ways(path: Path, runs: BlockRuns | None, way_ids: set[int], location
         if runs is None:
             _ways_into(found, osmium.io.Reader(str(path), osmium.osm.WAY), factory, wanted, fill)
         else:
-            pool = osmium.io.ThreadPool(os.cpu_count() or 1)  # nothing else runs now: every core decodes
+            pool = osmium.io.ThreadPool(os.cpu_count() or 1) if alone else None
             for data, _ in buffers(path, runs.way_blocks, runs.blocks[0]):
                 _ways_into(found, reader(data, osmium.osm.WAY, pool), factory, wanted, fill)
     except READ_ERRORS as exc:

@@ -13,14 +13,18 @@ scanned again by one process.
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import os
 import pickle
+import shutil
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+import numpy as np
 import osmium
 
 from mapleads.forked import Forked
@@ -35,6 +39,7 @@ from mapleads.sources.pbf.scan import (
     Scanner,
     ScanResult,
     ScanShare,
+    _member_ways,
     location_filler,
     new_locations,
 )
@@ -48,6 +53,8 @@ CHILD_NODE_SHARE = 0.62
 MARSHAL_VERSION = 4
 NODES_ONLY: frozenset[type] = frozenset({osmium.osm.Node})
 RELATIONS_ONLY: frozenset[type] = frozenset({osmium.osm.Relation})
+#: node-location settings a shared scan replaces by its two file-backed sparse arrays (`NodeFiles`)
+SPARSE_INDEXES = frozenset({"flex_mem", "sparse_mem_array", "sparse_mmap_array", "sparse_file_array"})
 
 
 def scan_shared(
@@ -85,26 +92,34 @@ def _scan_with_child(
     """This process's share read, once the child has spooled its own; None if the child found the file out of
     order. The child's candidates are loaded when the findings are asked for."""
     header, blocks = runs.blocks[0], runs.blocks
-    child = Forked(_child_share, path, scanner(NODES_ONLY), header, blocks[1:cut], blocks[runs.relations :], spool)
-    locations = new_locations()
-    handler = location_filler(locations)
-    mine = scanner(ALL_KINDS)
-    handlers = mine.handlers(handler)
-    total = runs.blocks[-1][1]
-    for data, end in buffers(path, blocks[1:cut], header):
-        with reader(data, osmium.osm.NODE) as nodes:
-            osmium.apply(nodes, handler)
-        if progress is not None:
-            progress(end, total)
-    for data, end in buffers(path, blocks[cut : runs.relations], header):
-        with reader(data) as objects:
-            mine.feed(osmium.OsmFileIterator(objects, *handlers))
-        if progress is not None:
-            progress(end, total)
-    if not child.result():
+    files = NodeFiles.for_setting()
+    try:
+        child = Forked(
+            _child_share, path, scanner(NODES_ONLY), header, blocks[1:cut], blocks[runs.relations :], spool, files, runs
+        )
+        mine = scanner(ALL_KINDS)
+        total = runs.blocks[-1][1]
+        locations: osmium.index.LocationTable | None
+        if files is not None:
+            files.take_parent_side()
+            # nodes only: the last node block may start the ways, which are read once every node is in the index
+            _scan_nodes_into(files.mine, path, blocks[cut : runs.ways], header, mine, osmium.osm.NODE, progress, total)
+            locations = files.joined() if files.child_filled() else None
+            ways, entities = runs.way_blocks, osmium.osm.WAY | osmium.osm.RELATION
+        else:  # the setting's own index, which this process alone fills: the child's node blocks read for it
+            locations = new_locations()
+            _fill(locations, path, blocks[1:cut], header, progress, total)
+            ways, entities = blocks[cut : runs.relations], osmium.osm.ALL
+        if locations is not None:
+            _scan(mine, path, ways, header, mine.handlers(location_filler(locations)), progress, total, entities)
+        sorted_file = child.result()  # before the index files go: the child maps them after `joined`
+    finally:
+        if files is not None:
+            files.close()
+    if not sorted_file or locations is None:
         return None
     spool.seek(0)
-    their_ways, their_places, their_latest = pickle.load(spool)
+    their_ways, their_places, their_latest, searched, member_ways = pickle.load(spool)
     places = their_places
     if places is not None and mine.share.places is not None:
         places.absorb(mine.share.places)
@@ -114,8 +129,152 @@ def _scan_with_child(
             theirs = ScanResult.from_rows(marshal.loads(spool.read()))
         return _joined(ScanShare(theirs, their_latest), mine.share)
 
-    ways = their_ways | mine.share.relation_ways
-    return ReadFile(locations, ways, mine.share.result.member_ways, places, findings)
+    ways_read = their_ways | mine.share.relation_ways
+    return ReadFile(locations, ways_read, mine.share.result.member_ways, places, findings, searched, member_ways)
+
+
+def _scan(
+    scanner: Scanner,
+    path: Path,
+    blocks: list[tuple[int, int]],
+    header: tuple[int, int],
+    handlers: list[osmium.BaseHandler],
+    progress: Progress | None = None,
+    total: int = 0,
+    entities: osmium.osm.osm_entity_bits = osmium.osm.ALL,
+) -> None:
+    for data, end in buffers(path, blocks, header):
+        with reader(data, entities) as objects:
+            scanner.feed(osmium.OsmFileIterator(objects, *handlers))
+        if progress is not None:
+            progress(end, total)
+
+
+def _fill(
+    locations: osmium.index.LocationTable,
+    path: Path,
+    blocks: list[tuple[int, int]],
+    header: tuple[int, int],
+    progress: Progress | None,
+    total: int,
+) -> None:
+    """The blocks' node locations into the index, in C++ only."""
+    handler = location_filler(locations)
+    for data, end in buffers(path, blocks, header):
+        with reader(data, osmium.osm.NODE) as nodes:
+            osmium.apply(nodes, handler)
+        if progress is not None:
+            progress(end, total)
+
+
+def _scan_nodes_into(
+    index: Path,
+    path: Path,
+    blocks: list[tuple[int, int]],
+    header: tuple[int, int],
+    scanner: Scanner,
+    entities: osmium.osm.osm_entity_bits,
+    progress: Progress | None = None,
+    total: int = 0,
+) -> None:
+    """Scan node blocks while their locations go into a file-backed sparse array at `index`, cut to the records
+    written once they are (libosmium grows the file ahead of them). Every reference to the index ends here, so it
+    is unmapped when this returns."""
+    locations = osmium.index.create_map(f"sparse_file_array,{index}")
+    _scan(scanner, path, blocks, header, scanner.handlers(location_filler(locations)), progress, total, entities)
+    size = locations.used_memory()  # 16 bytes a node
+    del locations
+    os.truncate(index, size)
+
+
+@dataclass(slots=True)
+class NodeFiles:
+    """The node-location index built by both processes at once, so neither reads the other's node blocks: each
+    fills a file-backed sparse array (id, location; 16 bytes a node) with its share of the node blocks, in id
+    order. The child's file followed by this process's is the sorted array of every node, which libosmium maps as
+    it is: this process reads the ways against it, and the child its relations' member ways meanwhile. Only where
+    the setting asks for a sparse index (the default, `flex_mem`, is one for an extract's ids); a dense one is
+    filled by this process alone.
+
+    Two pipes keep the order: the child says its nodes are in its file (`filled`), this process that the files are
+    joined (`told`); a process that ends without saying so closes its end, which the other reads as a no."""
+
+    folder: Path
+    child: Path
+    mine: Path
+    #: (read end, write end) of each pipe
+    filled: tuple[int, int]
+    told: tuple[int, int]
+
+    @classmethod
+    def for_setting(cls) -> NodeFiles | None:
+        if get_settings().node_locations.split(",", 1)[0] not in SPARSE_INDEXES:
+            return None
+        folder = Path(tempfile.mkdtemp(prefix="mapleads-nodes-"))
+        if "," in str(folder):  # libosmium reads the index's name up to a comma
+            folder.rmdir()
+            return None
+        return cls(folder, folder / "child.idx", folder / "mine.idx", os.pipe(), os.pipe())
+
+    def take_parent_side(self) -> None:
+        _close(self.filled[1], self.told[0])
+
+    def take_child_side(self) -> None:
+        _close(self.filled[0], self.told[1])
+
+    def say_filled(self) -> None:
+        os.write(self.filled[1], b"1")
+
+    def child_filled(self) -> bool:
+        return os.read(self.filled[0], 1) == b"1"
+
+    def was_told(self) -> bool:
+        """Whether the files were joined (waits for it)."""
+        return os.read(self.told[0], 1) == b"1"
+
+    def joined(self) -> osmium.index.LocationTable:
+        """Both files as one index, the child's records followed by this process's (the kernel copies them); the
+        child is told it may map it too."""
+        size = self.mine.stat().st_size
+        with open(self.mine, "rb") as src, open(self.child, "r+b") as dst:
+            start = dst.seek(0, os.SEEK_END)
+            copied = 0
+            while copied < size:
+                n = os.copy_file_range(src.fileno(), dst.fileno(), size - copied, copied, start + copied)
+                if n == 0:
+                    raise OSError(f"cannot join the node index files in {self.folder}")
+                copied += n
+        _sort_if_needed(self.child)
+        locations = osmium.index.create_map(f"sparse_file_array,{self.child}")
+        with contextlib.suppress(BrokenPipeError):  # a child with no member ways to read has ended
+            os.write(self.told[1], b"1")
+        return locations
+
+    def close(self) -> None:
+        """The pipes, the files and their folder (an index mapped from them stays readable until it is freed)."""
+        _close(*self.filled, *self.told)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _close(*fds: int) -> None:
+    for fd in fds:
+        with contextlib.suppress(OSError):  # closed before
+            os.close(fd)
+
+
+#: (node id, location) as libosmium's sparse arrays hold them
+NODE_RECORD = np.dtype([("id", "<u8"), ("x", "<i4"), ("y", "<i4")])
+
+
+def _sort_if_needed(index: Path) -> None:
+    """Sort the records by id unless they are (a file declared sorted is, in all but broken ones): libosmium
+    looks a node up by binary search, and sorts an index only as it fills it."""
+    records = np.memmap(index, dtype=NODE_RECORD, mode="r+")
+    ids = records["id"]
+    if len(ids) > 1 and not bool((ids[1:] > ids[:-1]).all()):
+        records.sort(order="id", kind="stable")
+        records.flush()
+    del records
 
 
 def _child_share(
@@ -125,24 +284,36 @@ def _child_share(
     node_blocks: list[tuple[int, int]],
     relation_blocks: list[tuple[int, int]],
     spool: BinaryIO,
+    files: NodeFiles | None,
+    runs: BlockRuns,
 ) -> bool:
     """The child's share, written into the spool file at once, while the parent still scans (through a pipe it
     would wait for the parent to read it, in memory it would be held twice); False if its node or relation blocks
-    hold another kind. What the geometry passes need comes first, pickled; the candidates and address carriers
-    follow as marshalled rows (`ScanResult.rows`), loaded after them."""
-    handlers = scanner.handlers()
+    hold another kind. With `files`, its node locations go into its index file, and once the parent has joined
+    the files it reads its relations' member ways against them. What the geometry passes need comes first,
+    pickled; the candidates and address carriers follow as marshalled rows (`ScanResult.rows`), loaded after."""
     try:
-        for data, _ in buffers(path, node_blocks, header):
-            with reader(data) as objects:
-                scanner.feed(osmium.OsmFileIterator(objects, *handlers))
+        if files is not None:
+            files.take_child_side()
+            _scan_nodes_into(files.child, path, node_blocks, header, scanner, osmium.osm.ALL)
+            files.say_filled()
+        else:
+            _scan(scanner, path, node_blocks, header, scanner.handlers())
         scanner.kinds = RELATIONS_ONLY
-        for data, _ in buffers(path, relation_blocks, header):
-            with reader(data) as objects:
-                scanner.feed(osmium.OsmFileIterator(objects, *handlers))
+        _scan(scanner, path, relation_blocks, header, scanner.handlers())
     except OutOfOrder:
         return False
     share = scanner.share
-    pickle.dump((share.relation_ways, share.places, share.latest), spool, protocol=pickle.HIGHEST_PROTOCOL)
+    wanted = share.relation_ways | (share.places.way_ids() if share.places is not None else set())
+    searched: set[int] = set()
+    lines: dict[int, bytes] = {}
+    if files is not None and wanted and files.was_told():
+        locations = osmium.index.create_map(f"sparse_file_array,{files.child}")
+        lines = _member_ways(path, runs, wanted, locations, alone=False)
+        searched = wanted
+        del locations
+    header_part = (share.relation_ways, share.places, share.latest, searched, lines)
+    pickle.dump(header_part, spool, protocol=pickle.HIGHEST_PROTOCOL)
     spool.write(marshal.dumps(share.result.rows(), MARSHAL_VERSION))
     spool.flush()
     return True
