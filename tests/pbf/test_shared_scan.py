@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import numpy as np
+import osmium
 import pytest
 
 from mapleads.errors import InputError
@@ -129,13 +132,69 @@ def test_it_reports_its_progress_in_order_to_the_end(sorted_pbf: Path, shared: l
 def test_a_corrupt_block_in_the_childs_share_is_reported(
     sorted_pbf: Path, tmp_path: Path, shared: list[ReadFile | None]
 ) -> None:
-    runs = block_runs(sorted_pbf)
-    assert runs is not None
-    end = runs.blocks[2][1]  # a block the child reads
-    data = bytearray(sorted_pbf.read_bytes())
-    data[end - 4 : end] = bytes(b ^ 0xFF for b in data[end - 4 : end])  # the zlib stream's checksum
-    path = tmp_path / "corrupt.osm.pbf"
-    path.write_bytes(bytes(data))
+    path = _corrupted(sorted_pbf, tmp_path, 1)  # a block the child reads
     with pytest.raises(InputError, match="corrupt"):
         _leads(path)
     assert shared == []  # raised from the shared scan, nothing returned
+
+
+def _corrupted(sorted_pbf: Path, tmp_path: Path, block: int) -> Path:
+    """The file with the zlib checksum of one of its blocks broken."""
+    runs = block_runs(sorted_pbf)
+    assert runs is not None
+    end = runs.blocks[block][1]
+    data = bytearray(sorted_pbf.read_bytes())
+    data[end - 4 : end] = bytes(b ^ 0xFF for b in data[end - 4 : end])
+    path = tmp_path / "corrupt.osm.pbf"
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_a_corrupt_block_in_this_process_share_is_reported_and_leaves_no_index_files(
+    sorted_pbf: Path, tmp_path: Path, shared: list[ReadFile | None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs = block_runs(sorted_pbf)
+    assert runs is not None
+    cut = 1 + round(runs.node_blocks * shared_scan.CHILD_NODE_SHARE)  # the first node block this process reads
+    path = _corrupted(sorted_pbf, tmp_path, cut)
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    with pytest.raises(InputError, match="corrupt"):
+        _leads(path)
+    assert shared == []
+    assert list(temp.iterdir()) == []
+
+
+def test_the_node_index_files_are_gone_after_a_scan(
+    sorted_pbf: Path, tmp_path: Path, shared: list[ReadFile | None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    assert _leads(sorted_pbf)
+    assert shared and shared[0] is not None
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_dense_index_setting_is_filled_by_this_process_alone(
+    sorted_pbf: Path, shared: list[ReadFile | None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index kind the setting names that is not a sparse array (a dense one for a planet file, or here the
+    tree map): the child's node blocks are read into it by this process, and the leads are the same."""
+    monkeypatch.setenv("MAPLEADS_NODE_LOCATIONS", "sparse_mem_map")
+    get_settings.cache_clear()
+    assert shared_scan.NodeFiles.for_setting() is None
+    ours = _leads(sorted_pbf)
+    assert shared and shared[0] is not None
+    assert ours == _alone(monkeypatch, lambda: _leads(sorted_pbf))
+
+
+def test_node_index_records_out_of_order_are_sorted_before_they_are_looked_up(tmp_path: Path) -> None:
+    path = tmp_path / "nodes.idx"
+    given = [(7, 249_000_000, 601_000_000), (3, 248_000_000, 600_000_000), (12, 250_000_000, 602_000_000)]
+    np.array(given, dtype=shared_scan.NODE_RECORD).tofile(path)
+    shared_scan._sort_if_needed(path)
+    assert [int(i) for i in np.fromfile(path, dtype=shared_scan.NODE_RECORD)["id"]] == [3, 7, 12]
+    table = osmium.index.create_map(f"sparse_file_array,{path}")
+    for node_id, x, y in given:
+        location = table.get(node_id)
+        assert (location.x, location.y) == (x, y)

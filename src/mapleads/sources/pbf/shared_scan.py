@@ -2,9 +2,10 @@
 
 Most of a scan's time is Python's work on the objects the C++ filters let through, and it runs on one core. In a
 file sorted by type (`blocks.BlockRuns`) the node blocks come first, and nodes carry their own coordinates: a
-forked child scans the first `CHILD_NODE_SHARE` of the node blocks and then the relation blocks (a relation's
-member ways are read after the scan), while this process feeds the same node blocks to its node-location index,
-in C++ only, then scans the other node blocks and the way blocks. The child writes its findings to an unlinked
+forked child scans the first `CHILD_NODE_SHARE` of the node blocks and then the relation blocks, while this
+process scans the other node blocks. Each puts its nodes' locations into an index file of its own, and the two
+files joined are the node-location index of the whole file (`NodeFiles`): this process then scans the ways
+against it, and the child reads its relations' member ways. The child writes its findings to an unlinked
 temporary file as soon as it is done (what the geometry passes need first, then its candidates, which this
 process loads once its location index is freed); they are joined in the file's order, so the result is the one a
 single pass finds. A file that proves not to be sorted (an object of the wrong kind in the child's blocks) is
@@ -46,9 +47,10 @@ from mapleads.sources.pbf.scan import (
 
 #: below this many node blocks (8,000 nodes each) a fork and a pickle cost more than they save
 MIN_NODE_BLOCKS = 32
-#: the child's part of the node blocks: it also scans the relations, this process the ways (0.62: the two ended within
-#: 0.01–0.08 s of each other on the benchmark file; at 0.6 the child ended 0.03–0.25 s first)
-CHILD_NODE_SHARE = 0.62
+#: the child's part of the node blocks: it also scans the relations and reads their member ways, this process the
+#: ways, which wait for every node to be in the index (0.5: the two end their nodes together; interleaved against
+#: osmium-tool on the benchmark file 0.96× at 0.5, 0.98× at 0.47, 1.02× at 0.42 and 0.55)
+CHILD_NODE_SHARE = 0.5
 #: the format of the spooled candidates (4 keeps shared objects shared); both ends are the same interpreter
 MARSHAL_VERSION = 4
 NODES_ONLY: frozenset[type] = frozenset({osmium.osm.Node})
