@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import signal
+from pathlib import Path
 
 import pytest
 
@@ -126,3 +127,36 @@ def test_a_child_whose_result_is_in_is_collected_by_a_later_result() -> None:
         time.sleep(0.01)  # its teardown, after the result was sent
     assert Forked(_total, [1, 2]).result() == 3  # collects the first on the way
     assert _state(first_pid) is None
+
+
+def _holding(path: str) -> int:
+    """Open `path` and keep it open (it is released when the process ends); this process's id."""
+    _kept.append(open(path, "rb"))  # noqa: SIM115
+    return os.getpid()
+
+
+_kept: list[object] = []
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads process states from /proc")
+def test_a_lingering_child_holds_what_it_opened_until_it_is_let_go(tmp_path: Path) -> None:
+    """With `linger`, the child sends its result, then keeps its files open until the parent closes its end of
+    the pipe: a file the parent removes meanwhile is released by the child, not by the parent."""
+    import time
+
+    held = tmp_path / "held"
+    held.write_bytes(b"x" * 100_000)
+    release = os.pipe()
+    child = Forked(_holding, str(held), linger=release)
+    os.close(release[0])
+    pid = child.result()
+    held.unlink()  # the name goes; the child still holds the file
+    time.sleep(0.05)
+    assert _state(pid) not in ("Z", None)  # still waiting, with the removed file open
+    assert any("held (deleted)" in os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd"))
+    os.close(release[1])
+    deadline = time.monotonic() + 10
+    while _state(pid) not in ("Z", None) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert _state(pid) in ("Z", None)  # ended once let go
+    Forked(_pid).result()  # collects it

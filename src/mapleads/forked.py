@@ -29,9 +29,14 @@ PIPE_BUFFER = 1 << 20
 class Forked(Generic[T]):
     """`fn(*args)` started now in a child process; `result()` waits for it (and raises what it raised)."""
 
-    def __init__(self, fn: Callable[..., T], *args: Any, background: bool = False) -> None:
+    def __init__(
+        self, fn: Callable[..., T], *args: Any, background: bool = False, linger: tuple[int, int] | None = None
+    ) -> None:
         """`background`: the child runs at the lowest priority, on a core the parent's other work leaves idle
-        (work that would otherwise slow down what the result is needed after)."""
+        (work that would otherwise slow down what the result is needed after). `linger`: a pipe (read end, write
+        end) whose write end the parent closes when it no longer needs the child: the child sends its result, lets
+        go of its standard streams and waits for that before it ends, so what it still holds open (files the
+        parent removes meanwhile) is released by it, not by the parent."""
         self._future: Future[T] | None = None
         if not hasattr(os, "fork"):
             pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="forked")
@@ -46,7 +51,7 @@ class Forked(Generic[T]):
             if background:
                 with contextlib.suppress(OSError):
                     os.nice(19)
-            _run_child(write, fn, args)
+            _run_child(write, fn, args, linger)
         os.close(write)
         self._pid, self._read = pid, read
         # a parent that fails before asking for the result must not leave the child blocked on a full pipe
@@ -111,10 +116,14 @@ def _how_it_ended(status: int) -> str:
     return f"exit code {os.waitstatus_to_exitcode(status)}"
 
 
-def _run_child(write: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+def _run_child(
+    write: int, fn: Callable[..., Any], args: tuple[Any, ...], linger: tuple[int, int] | None = None
+) -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl+C ends the child quietly; the parent reports it
     code = 0
     try:
+        if linger is not None:
+            os.close(linger[1])  # the parent's end: only the parent's own copy may keep this child waiting
         with os.fdopen(write, "wb", buffering=PIPE_BUFFER) as pipe:
             try:
                 value = fn(*args)
@@ -122,10 +131,22 @@ def _run_child(write: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> Non
                 pipe.write(_error_payload(exc))
             else:
                 pickle.dump((True, value), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+        if linger is not None:
+            _wait_for_release(linger[0])
     except BaseException:
         code = 1
     finally:
         os._exit(code)  # no atexit handlers, no flushing of what the parent owns
+
+
+def _wait_for_release(read: int) -> None:
+    """Wait until the parent closes its end of the pipe, with the standard streams let go first: a caller that
+    reads the parent's output until its end must not wait for this child too."""
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    while os.read(read, 1):
+        pass
 
 
 def _error_payload(exc: BaseException) -> bytes:

@@ -38,6 +38,18 @@ def test_it_writes_the_same_file_as_one_process(fmt: str, leads: list[Lead], tmp
         assert parted.read_bytes() == whole.read_bytes()
 
 
+def test_a_piece_left_by_a_killed_run_is_not_joined(leads: list[Lead], tmp_path: Path) -> None:
+    """Pieces are made anew: the writers open theirs without truncating them (a truncated file is written out
+    to disk at its next close on ext4), so what an earlier run left in one must go first."""
+    whole, parted = tmp_path / "whole.geojson", tmp_path / "parted.geojson"
+    write_leads(iter(leads), whole)
+    (tmp_path / ".parted.geojson.part1").write_bytes(b"left over " * 100_000)
+    half = len(leads) // 2
+    write_lead_parts([iter(leads[:half]), iter(leads[half:])], parted)
+    assert parted.read_bytes() == whole.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["parted.geojson", "whole.geojson"]
+
+
 @pytest.mark.parametrize("fmt", ["json", "geojson", "csv", "ndjson"])
 def test_it_joins_parts_when_the_first_ones_are_empty(fmt: str, leads: list[Lead], tmp_path: Path) -> None:
     whole, parted = tmp_path / f"whole.{fmt}", tmp_path / f"parted.{fmt}"

@@ -14,7 +14,7 @@ from shapely.geometry.base import BaseGeometry
 
 from mapleads.sources.pbf import geometry
 from mapleads.sources.pbf.scan import RELATION, scan
-from mapleads.sources.pbf.source import SHAPE_LEAD_COST, place_candidates
+from mapleads.sources.pbf.source import FIRST_PART_LESS, SHAPE_LEAD_COST, place_candidates
 from mapleads.taxonomy import get_taxonomy
 
 
@@ -62,6 +62,7 @@ def test_a_nodes_location_needs_no_rounding() -> None:
 
 
 def test_the_parts_cover_every_chosen_candidate_once_in_order_with_equal_work(demo_pbf: Path) -> None:
+    """Equal work, but for the first part's `FIRST_PART_LESS` (its writer then copies the others)."""
     result = scan(demo_pbf, get_taxonomy())
     placement = place_candidates(result, None)
     parts = [placement.share(k, 3) for k in range(3)]
@@ -69,5 +70,8 @@ def test_the_parts_cover_every_chosen_candidate_once_in_order_with_equal_work(de
     shapes = placement.kinds[placement.chosen] != 0
     assert shapes.any() and not shapes.all()
     work = [float(np.where(placement.kinds[p] == 0, 1.0, SHAPE_LEAD_COST).sum()) for p in parts]
-    assert max(work) - min(work) <= 2 * SHAPE_LEAD_COST  # as equal as whole leads allow
+    share = sum(work) / 3
+    expected = [share * (1 - FIRST_PART_LESS), share, share * (1 + FIRST_PART_LESS)]
+    assert all(abs(w - e) <= SHAPE_LEAD_COST for w, e in zip(work, expected, strict=True))  # as whole leads allow
+    assert work[0] < work[1] < work[2]
     assert placement.share(0, 1).tolist() == placement.chosen.tolist()

@@ -11,6 +11,7 @@ process, in order.
 from __future__ import annotations
 
 import os
+import stat
 import time
 from collections.abc import Callable, Iterator, Sequence
 from itertools import chain
@@ -55,17 +56,30 @@ def write_lead_parts(
     pieces = [target.with_name(f".{target.name}.part{k}") for k in range(len(parts))]
 
     def write_part(k: int) -> tuple[int, set[str], R | None]:
+        """Part k written to its piece, in a child process that holds the piece and the old output open until this
+        process has removed them (`Forked`'s linger): their blocks are freed by the child as it ends, not on the
+        way to the output (0.02 s for a hundred MB piece, 0.045 s for the old 240 MB output)."""
+        _hold(target)
         sources: set[str] = set()
-        with open(pieces[k], "wb") as fh:
-            n = text.body(fh, tracked(parts[k], sources), columns, flat, False)
+        # made empty by this process's parent: opened without truncating, as a truncated file on ext4 is written
+        # out to disk at its next close (its guard for files rewritten in place; 0.027 s for a hundred MB piece)
+        fh = open(pieces[k], "r+b")  # noqa: SIM115  # held open until the child ends
+        _HELD.append(fh)
+        n = text.body(fh, tracked(parts[k], sources), columns, flat, False)
+        fh.flush()
         return n, sources, report(k) if report else None
 
+    release = os.pipe()
+    open_ends = list(release)
     try:
         with replacing(target) as tmp, open(tmp, "wb") as fh:
             fh.write(text.head(columns, bom))
-            for piece in pieces[1:]:  # there before their writers start, so they can be followed
+            for piece in pieces[1:]:  # there, new and empty, before their writers start, so they can be followed
+                piece.unlink(missing_ok=True)  # a run that was killed may have left one
                 piece.touch()
-            children = [Forked(write_part, k) for k in range(1, len(parts))]
+            children = [Forked(write_part, k, linger=release) for k in range(1, len(parts))]
+            os.close(release[0])  # the children's now
+            open_ends.remove(release[0])
             sources: set[str] = set()
             total = text.body(fh, tracked(parts[0], sources), columns, flat, True)
             reports = [report(0) if report else None]
@@ -80,7 +94,26 @@ def write_lead_parts(
     finally:
         for piece in pieces:
             piece.unlink(missing_ok=True)
+        for end in open_ends:  # the writers end now
+            os.close(end)
     return total, reports
+
+
+#: files a writer child keeps open until it ends (descriptors, or file objects still to be flushed)
+_HELD: list[int | BinaryIO] = []
+
+
+def _hold(path: Path) -> None:
+    """Keep the file at `path` open in this (child) process, if it is a regular file (opened without waiting:
+    a named pipe would block a plain open)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:  # none yet, or not readable: nothing to hold
+        return
+    if stat.S_ISREG(os.fstat(fd).st_mode):
+        _HELD.append(fd)
+    else:
+        os.close(fd)
 
 
 #: how long to wait for more of a piece its writer is still writing

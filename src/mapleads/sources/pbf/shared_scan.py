@@ -69,7 +69,7 @@ def scan_shared(
     if get_settings().scan_processes < 2 or not hasattr(os, "fork"):
         return None
     cut = 1 + round(runs.node_blocks * CHILD_NODE_SHARE)
-    spool = tempfile.TemporaryFile()  # noqa: SIM115  # closed once the findings are loaded, after this returns
+    spool = _spool()  # closed once the findings are loaded, after this returns
     try:
         read = _scan_with_child(path, runs, cut, scanner, progress, spool)
     except BaseException:
@@ -81,6 +81,14 @@ def scan_shared(
     if progress is not None:
         progress(runs.blocks[-1][1], runs.blocks[-1][1])
     return read
+
+
+def _spool() -> BinaryIO:
+    """An anonymous file in memory for the child's findings where the system has one (Linux): written and read
+    at once, through a file system's page cache it cost the child 0.03 s more; a temporary file elsewhere."""
+    if hasattr(os, "memfd_create"):
+        return os.fdopen(os.memfd_create("mapleads-scan"), "w+b")
+    return tempfile.TemporaryFile()  # noqa: SIM115  # the caller closes it
 
 
 def _scan_with_child(
