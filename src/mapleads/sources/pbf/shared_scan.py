@@ -88,7 +88,7 @@ def _spool() -> BinaryIO:
     at once, through a file system's page cache it cost the child 0.03 s more; a temporary file elsewhere."""
     if hasattr(os, "memfd_create"):
         return os.fdopen(os.memfd_create("mapleads-scan"), "w+b")
-    return tempfile.TemporaryFile()  # noqa: SIM115  # the caller closes it
+    return tempfile.TemporaryFile()  # the caller closes it
 
 
 def _scan_with_child(
