@@ -182,7 +182,7 @@ def test_a_dense_index_setting_is_filled_by_this_process_alone(
     tree map): the child's node blocks are read into it by this process, and the leads are the same."""
     monkeypatch.setenv("MAPLEADS_NODE_LOCATIONS", "sparse_mem_map")
     get_settings.cache_clear()
-    assert shared_scan.NodeFiles.for_setting() is None
+    assert shared_scan.NodeFiles.for_setting(4) is None
     ours = _leads(sorted_pbf)
     assert shared and shared[0] is not None
     assert ours == _alone(monkeypatch, lambda: _leads(sorted_pbf))
@@ -198,3 +198,17 @@ def test_node_index_records_out_of_order_are_sorted_before_they_are_looked_up(tm
     for node_id, x, y in given:
         location = table.get(node_id)
         assert (location.x, location.y) == (x, y)
+
+
+def test_without_room_for_the_index_files_this_process_fills_an_index_in_memory(
+    sorted_pbf: Path, tmp_path: Path, shared: list[ReadFile | None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A memory-mapped file that cannot grow on a full disk would kill its process: with too little room in the
+    temporary folder the index is one this process fills in memory, and the leads are the same."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(shared_scan, "INDEX_BYTES_PER_BLOCK", 1 << 60)
+    assert shared_scan.NodeFiles.for_setting(4) is None
+    assert list(tmp_path.iterdir()) == []
+    ours = _leads(sorted_pbf)
+    assert shared and shared[0] is not None
+    assert ours == _alone(monkeypatch, lambda: _leads(sorted_pbf))

@@ -56,6 +56,9 @@ MARSHAL_VERSION = 4
 NODES_ONLY: frozenset[type] = frozenset({osmium.osm.Node})
 RELATIONS_ONLY: frozenset[type] = frozenset({osmium.osm.Relation})
 #: node-location settings a shared scan replaces by its two file-backed sparse arrays (`NodeFiles`)
+#: room those need in the temporary folder per node block: 8,000 nodes of 16 bytes, and a half more, as libosmium
+#: grows a file ahead of its records
+INDEX_BYTES_PER_BLOCK = 8_000 * 16 * 3 // 2
 SPARSE_INDEXES = frozenset({"flex_mem", "sparse_mem_array", "sparse_mmap_array", "sparse_file_array"})
 
 
@@ -102,7 +105,7 @@ def _scan_with_child(
     """This process's share read, once the child has spooled its own; None if the child found the file out of
     order. The child's candidates are loaded when the findings are asked for."""
     header, blocks = runs.blocks[0], runs.blocks
-    files = NodeFiles.for_setting()
+    files = NodeFiles.for_setting(runs.node_blocks)
     try:
         child = Forked(
             _child_share, path, scanner(NODES_ONLY), header, blocks[1:cut], blocks[runs.relations :], spool, files, runs
@@ -217,12 +220,15 @@ class NodeFiles:
     told: tuple[int, int]
 
     @classmethod
-    def for_setting(cls) -> NodeFiles | None:
+    def for_setting(cls, node_blocks: int) -> NodeFiles | None:
+        """Files for the index of a file with this many node blocks, in a new temporary folder; None where the
+        setting names a dense index, or where the temporary folder has too little room for them (a memory-mapped
+        file that cannot grow on a full disk kills its process)."""
         if get_settings().node_locations.split(",", 1)[0] not in SPARSE_INDEXES:
             return None
         folder = Path(tempfile.mkdtemp(prefix="mapleads-nodes-"))
-        if "," in str(folder):  # libosmium reads the index's name up to a comma
-            folder.rmdir()
+        if "," in str(folder) or shutil.disk_usage(folder).free < node_blocks * INDEX_BYTES_PER_BLOCK:
+            folder.rmdir()  # libosmium reads the index's name up to a comma; or no room
             return None
         return cls(folder, folder / "child.idx", folder / "mine.idx", os.pipe(), os.pipe())
 
