@@ -51,8 +51,8 @@ class Settings(msgspec.Struct, kw_only=True):
         Meta(
             description="libosmium node-location index for way geometries: flex_mem (sparse for small files, "
             "dense for country/planet files), sparse_file_array,PATH or dense_file_array,PATH to keep it on "
-            "disk. A sorted file read by two processes gets a sparse index in temporary files unless this names "
-            "a dense one."
+            "disk. A sorted file read by two processes gets a sparse index in temporary files (beside PATH if "
+            "given) unless this names a dense one."
         ),
     ] = "flex_mem"
     address_radius_m: Annotated[

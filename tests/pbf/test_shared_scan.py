@@ -212,3 +212,19 @@ def test_without_room_for_the_index_files_this_process_fills_an_index_in_memory(
     ours = _leads(sorted_pbf)
     assert shared and shared[0] is not None
     assert ours == _alone(monkeypatch, lambda: _leads(sorted_pbf))
+
+
+def test_the_index_files_go_beside_the_file_the_setting_names(
+    sorted_pbf: Path, tmp_path: Path, shared: list[ReadFile | None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chosen = tmp_path / "big-disk"
+    chosen.mkdir()
+    monkeypatch.setenv("MAPLEADS_NODE_LOCATIONS", f"sparse_file_array,{chosen / 'nodes.cache'}")
+    get_settings.cache_clear()
+    files = shared_scan.NodeFiles.for_setting(4)
+    assert files is not None and files.folder.parent == chosen
+    files.close()
+    assert list(chosen.iterdir()) == []
+    ours = _leads(sorted_pbf)
+    assert shared and shared[0] is not None
+    assert ours == _alone(monkeypatch, lambda: _leads(sorted_pbf))

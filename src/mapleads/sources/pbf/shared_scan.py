@@ -224,9 +224,11 @@ class NodeFiles:
         """Files for the index of a file with this many node blocks, in a new temporary folder; None where the
         setting names a dense index, or where the temporary folder has too little room for them (a memory-mapped
         file that cannot grow on a full disk kills its process)."""
-        if get_settings().node_locations.split(",", 1)[0] not in SPARSE_INDEXES:
+        kind, _, named = get_settings().node_locations.partition(",")
+        if kind not in SPARSE_INDEXES:
             return None
-        folder = Path(tempfile.mkdtemp(prefix="mapleads-nodes-"))
+        # beside the file the setting names, if it names one (a disk chosen for the index), else in TMPDIR
+        folder = Path(tempfile.mkdtemp(prefix="mapleads-nodes-", dir=Path(named).parent if named else None))
         if "," in str(folder) or shutil.disk_usage(folder).free < node_blocks * INDEX_BYTES_PER_BLOCK:
             folder.rmdir()  # libosmium reads the index's name up to a comma; or no room
             return None
