@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -228,3 +229,18 @@ def test_the_index_files_go_beside_the_file_the_setting_names(
     ours = _leads(sorted_pbf)
     assert shared and shared[0] is not None
     assert ours == _alone(monkeypatch, lambda: _leads(sorted_pbf))
+
+
+def test_the_index_files_close_each_pipe_end_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An end closed early (the other process's) may have its number taken by a file opened later: closing
+    the rest must leave that file open."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    files = shared_scan.NodeFiles.for_setting(4)
+    assert files is not None
+    files.take_parent_side()
+    with open(tmp_path / "other", "wb") as other:
+        files.close()
+        os.fstat(other.fileno())  # still open
+        other.write(b"still mine")
+    assert (tmp_path / "other").read_bytes() == b"still mine"
+    assert [p.name for p in tmp_path.iterdir()] == ["other"]

@@ -21,7 +21,7 @@ import pickle
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -218,6 +218,11 @@ class NodeFiles:
     #: (read end, write end) of each pipe
     filled: tuple[int, int]
     told: tuple[int, int]
+    #: this process's ends not closed yet (a number closed twice may by then be another file's)
+    unclosed: set[int] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.unclosed.update((*self.filled, *self.told))
 
     @classmethod
     def for_setting(cls, node_blocks: int) -> NodeFiles | None:
@@ -235,10 +240,10 @@ class NodeFiles:
         return cls(folder, folder / "child.idx", folder / "mine.idx", os.pipe(), os.pipe())
 
     def take_parent_side(self) -> None:
-        _close(self.filled[1], self.told[0])
+        self._close(self.filled[1], self.told[0])
 
     def take_child_side(self) -> None:
-        _close(self.filled[0], self.told[1])
+        self._close(self.filled[0], self.told[1])
 
     def say_filled(self) -> None:
         os.write(self.filled[1], b"1")
@@ -270,13 +275,12 @@ class NodeFiles:
 
     def close(self) -> None:
         """The pipes, the files and their folder (an index mapped from them stays readable until it is freed)."""
-        _close(*self.filled, *self.told)
+        self._close(*self.unclosed)
         shutil.rmtree(self.folder, ignore_errors=True)
 
-
-def _close(*fds: int) -> None:
-    for fd in fds:
-        with contextlib.suppress(OSError):  # closed before
+    def _close(self, *fds: int) -> None:
+        for fd in fds:
+            self.unclosed.discard(fd)
             os.close(fd)
 
 
