@@ -345,13 +345,16 @@ def scan(
     progress: Progress | None = None,
     dated: bool = True,
     places: PlaceObjects | None = None,
+    places_read: Callable[[dict[int, bytes], dict[int, tuple[float, float]]], None] | None = None,
 ) -> ScanResult:
     """One pass over the file (plus a ways-only pass when multipolygon candidates need their members).
 
     `categories` (our keys) and `bbox` (W, S, E, N) narrow the candidates early; address carriers are kept
     whatever the category, since any business may need its neighbour's address. `dated` asks for the newest
     timestamp of the objects read as the snapshot date (needless when the file's header states one). `places`,
-    when given, collects the file's place objects in the same pass (their lines and labels land in the result).
+    when given, collects the file's place objects in the same pass (their lines and labels land in the result);
+    `places_read(lines, label_points)` is then called as soon as they are complete (the lines as WKB by way id),
+    before a shared scan's candidates are loaded, so what is built from them can start meanwhile.
     A large sorted file is read by two processes (`mapleads.sources.pbf.shared_scan`).
     """
     from mapleads.sources.pbf.shared_scan import scan_shared
@@ -375,9 +378,11 @@ def scan(
             relation_ways |= places.way_ids() - read.way_lines.keys()
             label_points = _points_of(places.label_ids(), read.locations)
         relation_ways -= read.searched
-        member_ways = _member_ways(path, runs, relation_ways, read.locations) if relation_ways else {}
+        member_ways = read_member_ways(path, runs, relation_ways, read.locations) if relation_ways else {}
         member_ways.update(read.member_ways)
         read.locations = None  # the index goes before the findings of a shared scan are loaded
+        if places_read is not None:
+            places_read({**read.way_lines, **member_ways}, label_points)
         found = read.findings()
     except READ_ERRORS as exc:
         raise corrupt(path, exc) from None
@@ -445,7 +450,7 @@ def _points_of(node_ids: set[int], locations: object) -> dict[int, tuple[float, 
     return found
 
 
-def _member_ways(
+def read_member_ways(
     path: Path, runs: BlockRuns | None, way_ids: set[int], locations: object, *, alone: bool = True
 ) -> dict[int, bytes]:
     """Geometries of relation member ways, from a ways-only pass (over the way blocks alone in a sorted file):

@@ -130,12 +130,26 @@ class PbfSource:
 
         stated = header_timestamp(self.path)
         objects = PlaceObjects()
-        with paused_gc():
-            result = scan(self.path, get_taxonomy(), None, None, progress, dated=stated is None, places=objects)
-            lines = {w: shapely.from_wkb(result.member_ways[w]) for w in objects.way_ids() if w in result.member_ways}
+        started: list[tuple[PlacesBuilding, tuple[float, float, float, float] | None]] = []
+
+        def build_places(wkb: dict[int, bytes], label_points: dict[int, tuple[float, float]]) -> None:
+            """The places' areas started as soon as the scan has their lines, while it loads the rest."""
+            lines = {w: shapely.from_wkb(wkb[w]) for w in objects.way_ids() if w in wkb}
             data_box = data_extent(self.path) if objects.has_areas() else header_box(self.path)
-        places = PlacesBuilding(objects, lines, result.label_points, data_box)
+            started.append((PlacesBuilding(objects, lines, label_points, data_box), data_box))
+
         with paused_gc():
+            result = scan(
+                self.path,
+                get_taxonomy(),
+                None,
+                None,
+                progress,
+                dated=stated is None,
+                places=objects,
+                places_read=build_places,
+            )
+            places, data_box = started[0]
             placement = place_candidates(result, None)  # while the areas are built
         return WholeScan(result, None, stated or result.latest, placement, places, data_box)
 
