@@ -5,8 +5,8 @@ file sorted by type (`blocks.BlockRuns`) the node blocks come first, and nodes c
 forked child scans the first `CHILD_NODE_SHARE` of the node blocks and then the relation blocks, while this
 process scans the other node blocks. Each puts its nodes' locations into an index file of its own, and the two
 files joined are the node-location index of the whole file (`NodeFiles`): this process then scans the ways
-against it, and the child reads its relations' member ways. The child writes its findings to an unlinked
-temporary file as soon as it is done (what the geometry passes need first, then its candidates, which this
+against it, and the child reads its relations' member ways. The child writes its findings to an anonymous file
+in memory as soon as it is done (what the geometry passes need first, then its candidates, which this
 process loads once its location index is freed); they are joined in the file's order, so the result is the one a
 single pass finds. A file that proves not to be sorted (an object of the wrong kind in the child's blocks) is
 scanned again by one process.
@@ -40,9 +40,9 @@ from mapleads.sources.pbf.scan import (
     Scanner,
     ScanResult,
     ScanShare,
-    _member_ways,
     location_filler,
     new_locations,
+    read_member_ways,
 )
 
 #: below this many node blocks (8,000 nodes each) a fork and a pickle cost more than they save
@@ -56,10 +56,10 @@ MARSHAL_VERSION = 4
 NODES_ONLY: frozenset[type] = frozenset({osmium.osm.Node})
 RELATIONS_ONLY: frozenset[type] = frozenset({osmium.osm.Relation})
 #: node-location settings a shared scan replaces by its two file-backed sparse arrays (`NodeFiles`)
+SPARSE_INDEXES = frozenset({"flex_mem", "sparse_mem_array", "sparse_mmap_array", "sparse_file_array"})
 #: room those need in the temporary folder per node block: 8,000 nodes of 16 bytes, and a half more, as libosmium
 #: grows a file ahead of its records
 INDEX_BYTES_PER_BLOCK = 8_000 * 16 * 3 // 2
-SPARSE_INDEXES = frozenset({"flex_mem", "sparse_mem_array", "sparse_mmap_array", "sparse_file_array"})
 
 
 def scan_shared(
@@ -331,7 +331,7 @@ def _child_share(
     lines: dict[int, bytes] = {}
     if files is not None and wanted and files.was_told():
         locations = osmium.index.create_map(f"sparse_file_array,{files.child}")
-        lines = _member_ways(path, runs, wanted, locations, alone=False)
+        lines = read_member_ways(path, runs, wanted, locations, alone=False)
         searched = wanted
         del locations
     header_part = (share.relation_ways, share.places, share.latest, searched, lines)
