@@ -365,6 +365,13 @@ def _bbox_text(geom: BaseGeometry) -> str:
     return f"{w:.4f},{s:.4f},{e:.4f},{n:.4f}"
 
 
+@lru_cache(maxsize=8)
+def _frame(data_box: tuple[float, float, float, float]) -> tuple[BaseGeometry, BaseGeometry]:
+    """The data's box and its outline, made once per file (thousands of cut boundaries are closed along them)."""
+    frame = box(*data_box)
+    return frame, frame.exterior
+
+
 def _close_along_edge(
     lines: BaseGeometry,
     label: tuple[float, float] | None,
@@ -378,25 +385,26 @@ def _close_along_edge(
     """
     if data_box is None:
         return None, "the file declares no bounding box to close it along"
-    frame = box(*data_box)
-    edge = frame.exterior
+    frame, edge = _frame(data_box)
     inside = shapely.intersection(lines, frame)
     chains = []
     for part in shapely.get_parts(shapely.line_merge(inside)):
-        coords = [tuple(c) for c in shapely.get_coordinates(part)]
+        coords = shapely.get_coordinates(part)
         if len(coords) < 2:
             continue
         if part.is_closed:
             chains.append(part)
             continue
-        for end in (coords[0], coords[-1]):
-            if shapely.distance(shapely.Point(end), edge) > EDGE_TOLERANCE_DEG:
+        ends = shapely.points(coords[[0, -1]])
+        for end, away in zip(coords[[0, -1]].tolist(), shapely.distance(ends, edge).tolist(), strict=True):
+            if away > EDGE_TOLERANCE_DEG:
                 lon, lat = end
                 return None, f"the gap lies inside the data (an open end at {lat:.5f},{lon:.5f})"
         # extend both ends onto the edge, so the chain splits the data's area in two
-        first = edge.interpolate(edge.project(shapely.Point(coords[0])))
-        last = edge.interpolate(edge.project(shapely.Point(coords[-1])))
-        chains.append(shapely.LineString([(first.x, first.y), *coords, (last.x, last.y)]))
+        first, last = shapely.get_coordinates(
+            shapely.line_interpolate_point(edge, shapely.line_locate_point(edge, ends))
+        )
+        chains.append(shapely.LineString(np.vstack([first, coords, last])))
     faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(shapely.union_all([*chains, edge]))))
     if len(faces) == 0:
         return None, "its ways do not cross the data's area"
