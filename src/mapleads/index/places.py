@@ -5,6 +5,7 @@ boundaries, same ambiguity reports)."""
 from __future__ import annotations
 
 import dataclasses
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -26,21 +27,21 @@ AREAS_SCHEMA = pa.schema(
 _TUPLES = ("names", "label")
 
 
+#: the fields stored as JSON, in the dataclass's order, and a getter of their values
+_FIELDS = tuple(f.name for f in dataclasses.fields(Place) if f.name != "wkb")
+_values = attrgetter(*_FIELDS)
+
+
 def write_places(path: Path, places: list[Place]) -> int:
-    rows = []
-    for place in places:
-        fields = {f.name: getattr(place, f.name) for f in dataclasses.fields(place) if f.name != "wkb"}
-        rows.append(
-            {
-                "name": place.name,
-                "kind": place.kind,
-                "admin_level": place.admin_level,
-                "fields": orjson.dumps(fields).decode(),
-                "geometry": place.wkb,
-            }
-        )
-    pq.write_table(pa.Table.from_pylist(rows, schema=AREAS_SCHEMA), path, compression="zstd")
-    return len(rows)
+    columns = {
+        "name": [p.name for p in places],
+        "kind": [p.kind for p in places],
+        "admin_level": [p.admin_level for p in places],
+        "fields": [orjson.dumps(dict(zip(_FIELDS, _values(p), strict=True))).decode() for p in places],
+        "geometry": [p.wkb for p in places],
+    }
+    pq.write_table(pa.Table.from_pydict(columns, schema=AREAS_SCHEMA), path, compression="zstd")
+    return len(places)
 
 
 def read_places(path: Path) -> list[Place]:
