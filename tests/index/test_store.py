@@ -12,6 +12,7 @@ import orjson
 import pyarrow.parquet as pq
 import pytest
 
+import mapleads
 from mapleads.cli import main
 from mapleads.index.build import BuildResult, build_index
 from mapleads.index.reader import RegionIndex
@@ -115,3 +116,17 @@ def test_a_failed_build_keeps_the_previous_index_and_leaves_no_temp_files(
     assert (first.index_dir / "manifest.json").read_bytes() == before
     assert RegionIndex(first.index_dir).manifest["leads"] == first.manifest["leads"]
     assert sorted(p.name for p in first.region.folder.iterdir()) == ["index", "region.json"]
+
+
+def test_columns_handed_over_by_another_process_join_as_if_encoded_in_one() -> None:
+    """`parts()` sends each category list once and the coordinates as arrays; `absorb` gives back the columns
+    one `LeadColumns` would have made from all the leads, in order."""
+    leads = list(mapleads.extract("all", path=DEMO, place="Kluuvi"))
+    assert len({tuple(lead.categories) for lead in leads}) < len(leads)  # lists repeat
+    whole = LeadColumns().extend(leads)
+    half = len(leads) // 2
+    joined = LeadColumns().extend(leads[:half])
+    joined.absorb(LeadColumns().extend(leads[half:]).parts())
+    assert (joined.ids, joined.categories, joined.blobs) == (whole.ids, whole.categories, whole.blobs)
+    assert joined.lats == whole.lats and joined.lons == whole.lons
+    assert joined.table().equals(whole.table())
