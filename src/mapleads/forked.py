@@ -16,7 +16,7 @@ import signal
 import weakref
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, Generic, TypeVar
+from typing import Any, BinaryIO, Generic, TypeVar
 
 from mapleads.errors import WorkerError
 
@@ -81,6 +81,17 @@ class Forked(Generic[T]):
         if not ok:
             raise value
         return value  # type: ignore[no-any-return]
+
+
+def spool_file() -> BinaryIO:
+    """An anonymous file in memory (Linux's memfd; a temporary file elsewhere) for a large result a child writes
+    while its parent is still busy: through the result pipe the child waits for the parent to read it, and its
+    writing no longer overlaps the parent's work."""
+    if hasattr(os, "memfd_create"):
+        return os.fdopen(os.memfd_create("mapleads-spool"), "w+b")
+    import tempfile
+
+    return tempfile.TemporaryFile()  # the caller closes it
 
 
 #: children whose result came back but whose exit had not been collected yet

@@ -28,7 +28,7 @@ from typing import BinaryIO
 import numpy as np
 import osmium
 
-from mapleads.forked import Forked
+from mapleads.forked import Forked, spool_file
 from mapleads.settings import get_settings
 from mapleads.sources.base import Progress
 from mapleads.sources.pbf.blocks import BlockRuns, buffers, reader
@@ -72,7 +72,8 @@ def scan_shared(
     if get_settings().scan_processes < 2 or not hasattr(os, "fork"):
         return None
     cut = 1 + round(runs.node_blocks * CHILD_NODE_SHARE)
-    spool = _spool()  # closed once the findings are loaded, after this returns
+    # in memory: through a file system's page cache the child's writing cost it 0.03 s more
+    spool = spool_file()  # closed once the findings are loaded, after this returns
     try:
         read = _scan_with_child(path, runs, cut, scanner, progress, spool)
     except BaseException:
@@ -84,14 +85,6 @@ def scan_shared(
     if progress is not None:
         progress(runs.blocks[-1][1], runs.blocks[-1][1])
     return read
-
-
-def _spool() -> BinaryIO:
-    """An anonymous file in memory for the child's findings where the system has one (Linux): written and read
-    at once, through a file system's page cache it cost the child 0.03 s more; a temporary file elsewhere."""
-    if hasattr(os, "memfd_create"):
-        return os.fdopen(os.memfd_create("mapleads-scan"), "w+b")
-    return tempfile.TemporaryFile()  # the caller closes it
 
 
 def _scan_with_child(

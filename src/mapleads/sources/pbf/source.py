@@ -267,15 +267,17 @@ class Placement:
     #: reading every carrier also copies every page it sits on, shared with the parent until then)
     point_lons: np.ndarray
     point_lats: np.ndarray
+    #: how much less work the first part holds than an equal share (`FIRST_PART_LESS`; less than 0: more)
+    first_less: float = FIRST_PART_LESS
 
     def share(self, part: int, parts: int) -> np.ndarray:
         """The chosen candidates of the `part`-th of `parts` consecutive slices, cut so that each holds about the
-        same work (the first a little less, `FIRST_PART_LESS`): a lead placed inside a shape costs
-        `SHAPE_LEAD_COST` node leads."""
+        same work (the first `first_less` less): a lead placed inside a shape costs `SHAPE_LEAD_COST` node
+        leads."""
         if parts == 1:
             return self.chosen
         cost = np.where(self.kinds[self.chosen] == NODE, 1.0, SHAPE_LEAD_COST).cumsum()
-        ends = (np.arange(1, parts) - FIRST_PART_LESS) / parts
+        ends = (np.arange(1, parts) - self.first_less) / parts
         cuts = np.searchsorted(cost, cost[-1] * ends) if len(cost) else [0] * (parts - 1)
         return np.split(self.chosen, cuts)[part]
 
