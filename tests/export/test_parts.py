@@ -67,14 +67,14 @@ def test_it_copies_a_part_while_its_writer_is_still_writing_it(
     (more than one copy while its writer works), to the same bytes."""
     monkeypatch.setattr(formats, "_WRITE_AT", 256)  # a write every record or two
     copies: list[tuple[int, int]] = []
-    real_copy = parts_module._copy_range
+    real_copy = parts_module.copy_range
 
     def counting(part: BinaryIO, fh: BinaryIO, offset: int, size: int) -> int:
         if size > offset:
             copies.append((offset, size))
         return real_copy(part, fh, offset, size)
 
-    monkeypatch.setattr(parts_module, "_copy_range", counting)
+    monkeypatch.setattr(parts_module, "copy_range", counting)
 
     def slowly(items: list[Lead]) -> Iterator[Lead]:
         for lead in items:

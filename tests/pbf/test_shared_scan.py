@@ -244,3 +244,15 @@ def test_the_index_files_close_each_pipe_end_once(tmp_path: Path, monkeypatch: p
         other.write(b"still mine")
     assert (tmp_path / "other").read_bytes() == b"still mine"
     assert [p.name for p in tmp_path.iterdir()] == ["other"]
+
+
+def test_the_index_files_are_joined_where_the_kernel_cannot_copy_files(
+    sorted_pbf: Path, shared: list[ReadFile | None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unsupported(*_: object) -> int:
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "copy_file_range", unsupported)
+    ours = _leads(sorted_pbf)
+    assert shared and shared[0] is not None
+    assert ours == _alone(monkeypatch, lambda: _leads(sorted_pbf))

@@ -27,6 +27,7 @@ from mapleads.export.formats import (
     tracked,
     write_leads,
 )
+from mapleads.file_copy import copy_range
 from mapleads.forked import Forked
 from mapleads.lead import Lead
 
@@ -118,8 +119,6 @@ def _hold(path: Path) -> None:
 
 #: how long to wait for more of a piece its writer is still writing
 FOLLOW_PAUSE = 0.005
-#: bytes copied through Python at a time where the kernel cannot copy between the files
-COPY_CHUNK = 1 << 20
 
 
 def _append_file(fh: BinaryIO, piece: Path, skip: int, finished: Callable[[], bool] = lambda: True) -> None:
@@ -132,35 +131,8 @@ def _append_file(fh: BinaryIO, piece: Path, skip: int, finished: Callable[[], bo
         offset = skip
         while True:
             done = finished()  # asked before the size: once it is done, the size read next is the final one
-            offset = _copy_range(part, fh, offset, os.fstat(part.fileno()).st_size)
+            offset = copy_range(part, fh, offset, os.fstat(part.fileno()).st_size)
             if done:
                 fh.seek(0, os.SEEK_END)  # the buffered file's idea of its position, after the kernel's copies
                 return
             time.sleep(FOLLOW_PAUSE)
-
-
-def _copy_range(part: BinaryIO, fh: BinaryIO, offset: int, size: int) -> int:
-    """Copy `part[offset:size]` to the end of `fh`, by the kernel where it can (a Python copy of a part through a
-    buffer took a third of a second for a hundred MB); returns the offset copied up to (`offset` itself while the
-    piece is shorter than that: the separator it starts with is not written yet)."""
-    if size <= offset:
-        return offset
-    try:
-        while offset < size:
-            copied = os.copy_file_range(part.fileno(), fh.fileno(), size - offset, offset)
-            if copied == 0:
-                break
-            offset += copied
-    except OSError:  # another file system, or a kernel without it: the bytes left go through Python
-        pass
-    if offset < size:
-        fh.seek(0, os.SEEK_END)
-        part.seek(offset)
-        while offset < size:  # a MB at a time: a part is a hundred MB
-            chunk = part.read(min(COPY_CHUNK, size - offset))
-            if not chunk:
-                break
-            fh.write(chunk)
-            offset += len(chunk)
-        fh.flush()
-    return size

@@ -28,6 +28,7 @@ from typing import BinaryIO
 import numpy as np
 import osmium
 
+from mapleads.file_copy import copy_range
 from mapleads.forked import Forked, spool_file
 from mapleads.settings import get_settings
 from mapleads.sources.base import Progress
@@ -251,15 +252,9 @@ class NodeFiles:
     def joined(self) -> osmium.index.LocationTable:
         """Both files as one index, the child's records followed by this process's (the kernel copies them); the
         child is told it may map it too."""
-        size = self.mine.stat().st_size
         with open(self.mine, "rb") as src, open(self.child, "r+b") as dst:
-            start = dst.seek(0, os.SEEK_END)
-            copied = 0
-            while copied < size:
-                n = os.copy_file_range(src.fileno(), dst.fileno(), size - copied, copied, start + copied)
-                if n == 0:
-                    raise OSError(f"cannot join the node index files in {self.folder}")
-                copied += n
+            dst.seek(0, os.SEEK_END)
+            copy_range(src, dst, 0, os.fstat(src.fileno()).st_size)
         _sort_if_needed(self.child)
         locations = osmium.index.create_map(f"sparse_file_array,{self.child}")
         with contextlib.suppress(BrokenPipeError):  # a child with no member ways to read has ended
