@@ -3,7 +3,8 @@
 Anchor (same file, same POI definition): `osmium tags-filter` + `osmium export` to GeoJSON sequence.
 Ours: `mapleads extract all --no-resolve` to GeoJSON, with categorisation and address completion (resolution,
 which osmium-tool has no counterpart for, is benchmarked on its own in bench_resolve.py).
-Prints median wall time over several repetitions, the ratio ours / osmium-tool and both peak RSS.
+Prints median wall time over several repetitions (after an untimed warm-up run of each), the ratio
+ours / osmium-tool and both peak RSS.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ import sys
 from common import PY, WORK, median, tiled, timed
 
 REPS = int(os.environ.get("BENCH_REPS", "3"))
+#: untimed runs of each command first: a first run reads the interpreter, libraries and input from disk (ours
+#: 0.3-0.9 s slower than the next few in a fresh session), which a median of three still showed
+WARMUP = int(os.environ.get("BENCH_WARMUP", "1"))
 KEYS = "nwr/amenity,shop,office,craft,tourism,healthcare,leisure,club"
 
 
@@ -30,6 +34,9 @@ def main() -> int:
         ["osmium", "export", str(filtered), "-f", "geojsonseq", "-O", "-o", str(exported)],
     )
     ours_cmd = [PY, "-m", "mapleads", "extract", "all", "--from", str(big), "-o", str(ours_out), "-q", "--no-resolve"]
+    for _ in range(WARMUP):
+        timed(*anchor_cmds)
+        timed(ours_cmd)
     anchor_runs, our_runs = [], []
     for rep in range(REPS):  # interleaved, so both see the same machine load
         anchor_runs.append(timed(*anchor_cmds))

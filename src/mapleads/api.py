@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mapleads.areas import Area, area_from_bbox, area_from_polygon_file, area_from_radius, check_area_options
 from mapleads.lead import Lead
 from mapleads.pipeline import run
 from mapleads.sources import LeadParts, PartedSource, Progress, Query, Source, get_source
 from mapleads.taxonomy import get_taxonomy
+
+if TYPE_CHECKING:
+    from mapleads.areas import Area
 
 
 def resolve_area(
@@ -23,6 +25,10 @@ def resolve_area(
     polygon: str | Path | None = None,
 ) -> Area | None:
     """At most one way of naming the area; None means everywhere the source covers."""
+    if not any(option is not None for option in (place, bbox, near, radius, polygon)):
+        return None  # without importing the geometry libraries, which a run of the whole file needs only later
+    from mapleads.areas import area_from_bbox, area_from_polygon_file, area_from_radius, check_area_options
+
     check_area_options(place=place, bbox=bbox, near=near, radius=radius, polygon=polygon)
     if place:
         return source.resolve_place(place)

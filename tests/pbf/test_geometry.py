@@ -7,6 +7,7 @@ import shapely
 
 from mapleads.lead import Lead
 from mapleads.sources.pbf.geometry import multipolygon, representative_points, simple_multipolygons
+from mapleads.sources.pbf.scan import _way_wkb
 from tests.conftest import DEMO_PBF
 
 
@@ -75,3 +76,26 @@ def test_it_leaves_to_the_general_assembly_what_is_not_one_closed_ring_round_clo
     assert simple_multipolygons(relations, ways) == [None] * len(relations)
     assembled, complete = multipolygon(relations[0], ways)
     assert complete and assembled is not None and assembled.equals(shapely.Polygon(SQUARE))
+
+
+def test_a_way_cut_at_the_extracts_edge_keeps_the_nodes_that_are_there() -> None:
+    """The demo extract cuts ways at its edge: their WKB is the line through the nodes the file has (the fast
+    path, libosmium's factory, refuses such ways), and a way with fewer than two of them has none."""
+    factory = osmium.geom.WKBFactory()
+    cut = whole = short = 0
+    for way in osmium.FileProcessor(str(DEMO_PBF), osmium.osm.NODE | osmium.osm.WAY).with_locations():
+        if not way.is_way():
+            continue
+        present = [(n.lon, n.lat) for n in way.nodes if n.location.valid()]
+        line = _way_wkb(factory, way)
+        if len(present) == len(way.nodes):
+            whole += line is not None
+            continue
+        if len(present) < 2:
+            assert line is None
+            short += 1
+            continue
+        assert line is not None
+        assert shapely.get_coordinates(shapely.from_wkb(line)).tolist() == [list(c) for c in present]
+        cut += 1
+    assert cut > 50 and whole > 1000 and short > 0

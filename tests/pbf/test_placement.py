@@ -13,8 +13,8 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from mapleads.sources.pbf import geometry
+from mapleads.sources.pbf.placement import FIRST_PART_LESS, SHAPE_LEAD_COST, place_candidates
 from mapleads.sources.pbf.scan import RELATION, scan
-from mapleads.sources.pbf.source import FIRST_PART_LESS, SHAPE_LEAD_COST, place_candidates
 from mapleads.taxonomy import get_taxonomy
 
 

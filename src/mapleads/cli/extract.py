@@ -6,17 +6,15 @@ import contextlib
 from collections.abc import Iterable, Iterator
 from itertools import chain
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
-from shapely.geometry import box
 
 from mapleads.api import extract, extract_parts, resolve_area
-from mapleads.areas import Area
 from mapleads.errors import EmptyResultError, MapleadsError
 from mapleads.export import write_leads
 from mapleads.export.formats import check_fields, check_writable
@@ -27,6 +25,9 @@ from mapleads.memory import paused_gc, release_at_exit
 from mapleads.settings import get_settings
 from mapleads.sources import LeadParts, Source, get_source
 from mapleads.taxonomy import get_taxonomy
+
+if TYPE_CHECKING:
+    from mapleads.areas import Area
 
 out = Console(stderr=True)
 
@@ -223,7 +224,11 @@ def _outside_error(src: Source, area: Area | None, source_file: Path | None) -> 
     """
     extent_of = getattr(src, "extent", None)
     extent = extent_of() if area is not None and extent_of is not None else None
-    if area is None or extent is None or area.geometry.intersects(box(*extent)):
+    if area is None or extent is None:
+        return None
+    from shapely.geometry import box
+
+    if area.geometry.intersects(box(*extent)):
         return None
     where = f" of {source_file}" if source_file is not None else ""
     covers = ",".join(f"{v:.4f}" for v in extent)

@@ -10,13 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mapleads.areas import Area, area_from_bbox, area_from_polygon_file, area_from_radius, check_area_options
 from mapleads.errors import AreaError, MapleadsError
 from mapleads.index.locate import region_for
 from mapleads.index.store import MANIFEST, index_summary
 from mapleads.regions.store import LocalRegion, list_local
 
 if TYPE_CHECKING:  # the reader (and pyarrow, 30 MB) is loaded only when there is an index to open
+    from mapleads.areas import Area
     from mapleads.index.reader import RegionIndex
 
 _OPEN: dict[Path, tuple[int, RegionIndex]] = {}
@@ -86,14 +86,18 @@ def auto_source(
     area: Area | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """(source name, options) for extract(source="auto"): "index" when one covers the query, else "pbf"."""
-    check_area_options(place=place, bbox=bbox, near=near, radius=radius, polygon=polygon)
-    if area is None and not place:
-        if bbox:
-            area = area_from_bbox(bbox)
-        elif near:
-            area = area_from_radius(near, radius if radius is not None else "500m")
-        elif polygon:
-            area = area_from_polygon_file(polygon)
+    if any(option is not None for option in (place, bbox, near, radius, polygon)):
+        # the geometry libraries only for an area: a run over the whole file needs them once it is read
+        from mapleads.areas import area_from_bbox, area_from_polygon_file, area_from_radius, check_area_options
+
+        check_area_options(place=place, bbox=bbox, near=near, radius=radius, polygon=polygon)
+        if area is None and not place:
+            if bbox:
+                area = area_from_bbox(bbox)
+            elif near:
+                area = area_from_radius(near, radius if radius is not None else "500m")
+            elif polygon:
+                area = area_from_polygon_file(polygon)
     chosen = pick_index(path=options.get("path"), place=place, area=area)
     if chosen is None:
         return "pbf", _with_region_file(options)

@@ -6,11 +6,13 @@ import importlib
 import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from mapleads.areas import Area
 from mapleads.errors import MapleadsError
 from mapleads.lead import Lead
+
+if TYPE_CHECKING:
+    from mapleads.areas import Area
 
 #: progress(done, total) — units are the source's own (bytes of a file, requests, ...); total may be 0.
 Progress = Callable[[int, int], None]

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-import numpy as np
 import osmium
 
 from mapleads.file_copy import copy_range
@@ -107,6 +106,10 @@ def _scan_with_child(
         mine = scanner(ALL_KINDS)
         total = runs.blocks[-1][1]
         locations: osmium.index.LocationTable | None
+        # NumPy, which the join and the work after the scan need, imported now that the child scans: before the
+        # fork both processes waited for it, and the child never needs it
+        import numpy  # noqa: F401
+
         if files is not None:
             files.take_parent_side()
             # nodes only: the last node block may start the ways, which are read once every node is in the index
@@ -272,14 +275,16 @@ class NodeFiles:
             os.close(fd)
 
 
-#: (node id, location) as libosmium's sparse arrays hold them
-NODE_RECORD = np.dtype([("id", "<u8"), ("x", "<i4"), ("y", "<i4")])
+#: (node id, location) as libosmium's sparse arrays hold them (a NumPy structured dtype's fields)
+NODE_RECORD = [("id", "<u8"), ("x", "<i4"), ("y", "<i4")]
 
 
 def _sort_if_needed(index: Path) -> None:
     """Sort the records by id unless they are (a file declared sorted is, in all but broken ones): libosmium
     looks a node up by binary search, and sorts an index only as it fills it."""
-    records = np.memmap(index, dtype=NODE_RECORD, mode="r+")
+    import numpy as np  # imported by now (`_scan_with_child`)
+
+    records = np.memmap(index, dtype=np.dtype(NODE_RECORD), mode="r+")
     ids = records["id"]
     if len(ids) > 1 and not bool((ids[1:] > ids[:-1]).all()):
         records.sort(order="id", kind="stable")
