@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import osmium
+import pytest
 import shapely
 
 import mapleads
 from mapleads.lead import Lead
+from mapleads.sources.pbf import addresses
 from tests.conftest import DEMO_PBF
 
 
@@ -68,3 +71,27 @@ def test_it_keeps_a_unit_tagged_as_flats_when_it_completes_the_rest(tmp_path: Pa
     assert bank.address.unit == "2"
     assert bank.provenance["address.unit"].ref == "node/92556620#addr:flats"
     assert bank.address.street and bank.provenance["address.street"].ref == "way/122595198"
+
+
+def test_the_nearest_address_point_is_the_one_a_full_search_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the address points near the queries' box meet the search tree: the answer is still the nearest
+    point of all (checked against every pair), for queries in one corner of the file and in small chunks."""
+    monkeypatch.setattr(addresses, "POINT_CHUNK", 97)
+    points = [
+        (n.location.lon, n.location.lat)
+        for n in osmium.FileProcessor(str(DEMO_PBF), osmium.osm.NODE)
+        if "addr:housenumber" in n.tags
+    ]
+    point_lons, point_lats = (np.array(c) for c in zip(*points, strict=True))
+    west, south = point_lons.min(), point_lats.min()
+    corner = (point_lons < west + 0.004) & (point_lats < south + 0.003)
+    lons, lats = point_lons[corner] + 0.0001, point_lats[corner] + 0.00005  # beside some address points
+    found = addresses._nearest_points(lons, lats, point_lons, point_lats, 25.0)
+    qx, qy = addresses.project(lons, lats)
+    px, py = addresses.project(point_lons, point_lats)
+    d = np.hypot(qx[:, None] - px[None, :], qy[:, None] - py[None, :])
+    within = np.flatnonzero((d <= 25.0).any(axis=1))
+    assert len(within) > 20 and len(within) < len(point_lons) / 4
+    assert found[0] == within.tolist()
+    assert found[1] == [int(np.argmin(row)) for row in d[within]]  # argmin: the lower index wins a tie
+    assert np.allclose(found[2], d[within].min(axis=1))

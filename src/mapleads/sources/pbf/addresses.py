@@ -96,18 +96,24 @@ def _nearest_points(
 ) -> tuple[list[int], list[int], list[float]]:
     """For each query point with an address point within `radius_m`: (query index, nearest point's index,
     metres), the lower index winning a tie. The tree holds the queries and the address points stream past it in
-    chunks, so memory does not grow with the carriers (a tree of every address point was 60 MB for 150 k)."""
+    chunks, so memory does not grow with the carriers (a tree of every address point was 60 MB for 150 k); only
+    the points within `radius_m` of the queries' box become geometries and meet the tree (a part of a large
+    file's leads covers a part of it: half of a tiled city's points)."""
     qx, qy = project(lons, lats)
     tree = shapely.STRtree(shapely.points(qx, qy))
+    west, east = qx.min() - radius_m, qx.max() + radius_m
+    south, north = qy.min() - radius_m, qy.max() + radius_m
     queries: list[np.ndarray] = []
     points: list[np.ndarray] = []
     dists: list[np.ndarray] = []
     for start in range(0, len(point_lons), POINT_CHUNK):
         px, py = project(point_lons[start : start + POINT_CHUNK], point_lats[start : start + POINT_CHUNK])
+        near = np.flatnonzero((px >= west) & (px <= east) & (py >= south) & (py <= north))
+        px, py = px[near], py[near]
         pi, qi = tree.query(shapely.points(px, py), predicate="dwithin", distance=radius_m)
         d = np.hypot(qx[qi] - px[pi], qy[qi] - py[pi])
         queries.append(qi)
-        points.append(pi + start)
+        points.append(near[pi] + start)
         dists.append(d)
     if not queries:
         return [], [], []
