@@ -50,7 +50,7 @@ MIN_NODE_BLOCKS = 32
 #: the child's part of the node blocks: it also scans the relations and reads their member ways, this process the
 #: ways, which wait for every node to be in the index (0.5: the two end their nodes together; interleaved against
 #: osmium-tool on the benchmark file 0.96× at 0.5, 0.98× at 0.47, 1.02× at 0.42 and 0.55)
-CHILD_NODE_SHARE = float(os.environ.get("TL_SHARE", "0.5"))
+CHILD_NODE_SHARE = 0.5
 #: the format of the spooled candidates (4 keeps shared objects shared); both ends are the same interpreter
 MARSHAL_VERSION = 4
 NODES_ONLY: frozenset[type] = frozenset({osmium.osm.Node})
