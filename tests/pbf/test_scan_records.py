@@ -7,6 +7,8 @@ import marshal
 import sys
 from pathlib import Path
 
+import osmium
+
 from mapleads.sources.pbf.scan import ScanResult, scan
 from mapleads.sources.pbf.shared_scan import MARSHAL_VERSION
 from mapleads.taxonomy import get_taxonomy
@@ -18,9 +20,12 @@ def _scan(demo_pbf: Path) -> ScanResult:
 
 def test_candidates_and_address_carriers_are_not_tracked_by_the_collector(demo_pbf: Path) -> None:
     result = _scan(demo_pbf)
-    records = [*result.candidates, *result.address_points, *result.address_areas]
+    records = [*result.candidates, *result.address_areas]
     assert len(result.candidates) > 1000 and result.address_points and result.address_areas
     assert not any(gc.is_tracked(r) for r in records)
+    # the address points are columns: two arrays of coordinates, one of ids, a list of address tuples
+    points = result.address_points
+    assert len(points) == len(points.lons) == len(points.lats) == len(points.addresses) > 1000
 
 
 def test_a_scan_result_comes_back_whole_from_its_marshalled_rows(demo_pbf: Path) -> None:
@@ -43,3 +48,19 @@ def test_shared_strings_and_key_tuples_stay_shared(demo_pbf: Path) -> None:
         assert id(c.keys) == by_keys[c.keys]  # one tuple per distinct key set, as the scan held them
     value = next(v for c in back.candidates for v in c.values if v == "yes")
     assert sys.intern(value) is value
+
+
+def test_every_address_node_is_a_point_with_its_location_and_address(demo_pbf: Path) -> None:
+    points = _scan(demo_pbf).address_points
+    by_id = {osm_id: k for k, osm_id in enumerate(points.ids)}
+    expected = 0
+    for node in osmium.FileProcessor(str(demo_pbf), osmium.osm.NODE):
+        if "addr:housenumber" not in node.tags:
+            continue
+        expected += 1
+        k = by_id[node.id]
+        assert (points.lons[k], points.lats[k]) == (node.location.lon, node.location.lat)
+        street = node.tags.get("addr:street") or node.tags.get("addr:place")
+        assert points.addresses[k][:2] == (street, node.tags["addr:housenumber"])
+        assert points.ref(k) == f"node/{node.id}"
+    assert len(points) == expected > 1000

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
-from mapleads.sources.pbf.scan import KINDS, AddressCarrier, AddressTuple
+from mapleads.sources.pbf.scan import KINDS, AddressCarrier, AddressPoints, AddressTuple
 
 M_PER_DEG_LAT = 110_574.0
 M_PER_DEG_LON_EQ = 111_320.0
@@ -51,7 +51,7 @@ def complete(
     areas: Sequence[AddressCarrier],
     point_lons: np.ndarray,
     point_lats: np.ndarray,
-    points: Sequence[AddressCarrier],
+    points: AddressPoints,
     radius_m: float,
 ) -> dict[int, Completion]:
     """Completions by candidate index, for the candidates whose own address is incomplete. `areas` are the
@@ -79,11 +79,10 @@ def complete(
     if len(rest) and len(point_lons):
         for qi, ti, d in zip(*_nearest_points(lons[rest], lats[rest], point_lons, point_lats, radius_m), strict=True):
             cand = int(rest[qi])
-            point = points[ti]
-            if not _compatible(own[cand], point.address):
+            address = points.addresses[ti]
+            if not _compatible(own[cand], address):
                 continue
-            ref = f"{KINDS[point.kind]}/{point.osm_id}"
-            found[cand] = Completion(point.address, "nearest_address", ref, round(d, 1))
+            found[cand] = Completion(address, "nearest_address", points.ref(ti), round(d, 1))
     return found
 
 

@@ -118,8 +118,7 @@ class Placement:
     area_carriers: list[AddressCarrier]
     #: each candidate's kind (NODE, WAY, RELATION)
     kinds: np.ndarray
-    #: where the address points are: read here once, not in each process that builds a part of the leads (where
-    #: reading every carrier also copies every page it sits on, shared with the parent until then)
+    #: where the address points are: views of the scan's columns (`AddressPoints`), no copy
     point_lons: np.ndarray
     point_lats: np.ndarray
     #: how much less work the first part holds than an equal share (`FIRST_PART_LESS`; less than 0: more)
@@ -151,9 +150,8 @@ def place_candidates(result: ScanResult, area: Area | None) -> Placement:
         idx = np.flatnonzero(placed)
         keep[idx] = area.mask(lons[idx], lats[idx])
     area_geoms, area_carriers = _address_areas(result, relations)
-    pts = result.address_points
-    point_lons = np.fromiter(map(attrgetter("lon"), pts), dtype=float, count=len(pts))
-    point_lats = np.fromiter(map(attrgetter("lat"), pts), dtype=float, count=len(pts))
+    point_lons = np.frombuffer(result.address_points.lons, dtype=float)
+    point_lats = np.frombuffer(result.address_points.lats, dtype=float)
     return Placement(lons, lats, np.flatnonzero(keep), area_geoms, area_carriers, kinds, point_lons, point_lats)
 
 
