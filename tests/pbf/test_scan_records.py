@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import gc
 import marshal
+import math
 import sys
 from pathlib import Path
 
 import osmium
 
-from mapleads.sources.pbf.scan import ScanResult, scan
+from mapleads.sources.pbf.scan import NODE, ScanResult, scan
 from mapleads.sources.pbf.shared_scan import MARSHAL_VERSION
 from mapleads.taxonomy import get_taxonomy
 
@@ -33,6 +34,7 @@ def test_a_scan_result_comes_back_whole_from_its_marshalled_rows(demo_pbf: Path)
     back = ScanResult.from_rows(marshal.loads(marshal.dumps(result.rows(), MARSHAL_VERSION)))
     assert back.candidates == result.candidates
     assert back.address_points == result.address_points
+    assert back.columns.rows() == result.columns.rows()  # as bytes: the NaN of a way is never equal to itself
     assert back.address_areas == result.address_areas
     assert (back.countries, back.latest, back.member_ways) == (result.countries, result.latest, result.member_ways)
     named = next(c for c in back.candidates if c.tags.get("name") == "Hilton Helsinki Strand")
@@ -64,3 +66,17 @@ def test_every_address_node_is_a_point_with_its_location_and_address(demo_pbf: P
         assert points.addresses[k][:2] == (street, node.tags["addr:housenumber"])
         assert points.ref(k) == f"node/{node.id}"
     assert len(points) == expected > 1000
+
+
+def test_each_candidate_has_its_kind_and_a_nodes_location_in_the_columns(demo_pbf: Path) -> None:
+    result = _scan(demo_pbf)
+    columns = result.columns
+    assert len(columns) == len(result.candidates) > 1000
+    nodes = {c.osm_id: k for k, c in enumerate(result.candidates) if c.kind == NODE}
+    for node in osmium.FileProcessor(str(demo_pbf), osmium.osm.NODE).with_filter(osmium.filter.IdFilter(nodes)):
+        k = nodes.pop(node.id)
+        assert (columns.lons[k], columns.lats[k]) == (node.location.lon, node.location.lat)
+    assert not nodes
+    for k, candidate in enumerate(result.candidates):
+        assert columns.kinds[k] == candidate.kind
+        assert math.isnan(columns.lons[k]) == (candidate.kind != NODE)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from operator import attrgetter
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -54,9 +53,9 @@ class RelationShapes:
 def _points(result: ScanResult, kinds: np.ndarray, relations: RelationShapes) -> tuple[np.ndarray, np.ndarray]:
     """A point per candidate (node location or a point inside the shape); NaN for one that cannot be placed."""
     cands = result.candidates
-    # nodes carry their point; the None of ways and relations becomes NaN, filled in below
-    lons = np.array([c.lon for c in cands], dtype=float)
-    lats = np.array([c.lat for c in cands], dtype=float)
+    # nodes carry their point; ways and relations have NaN, filled in below (copies: the scan's stay as they are)
+    lons = np.frombuffer(result.columns.lons, dtype=float).copy()
+    lats = np.frombuffer(result.columns.lats, dtype=float).copy()
     way_idx = np.flatnonzero(kinds == WAY)
     if len(way_idx):
         shapes = geometry.areas_from_wkb([cands[i].wkb for i in way_idx.tolist()])  # type: ignore[misc]
@@ -137,7 +136,7 @@ class Placement:
 
 
 def place_candidates(result: ScanResult, area: Area | None) -> Placement:
-    kinds = np.fromiter(map(attrgetter("kind"), result.candidates), dtype=np.int8, count=len(result.candidates))
+    kinds = np.frombuffer(result.columns.kinds, dtype=np.int8)
     relations = RelationShapes(result.member_ways)
     relations.prepare(
         [result.candidates[i] for i in np.flatnonzero(kinds == RELATION).tolist()]

@@ -348,6 +348,7 @@ def _joined(theirs: ScanShare, mine: ScanShare) -> ScanShare:
         split -= 1
     result = ScanResult(
         candidates=a.candidates[:split] + b.candidates + a.candidates[split:],
+        columns=a.columns[:split] + b.columns + a.columns[split:],
         address_points=a.address_points + b.address_points,
         address_areas=b.address_areas + a.address_areas,
         countries=a.countries + b.countries,
