@@ -10,9 +10,9 @@ from pathlib import Path
 
 import osmium
 
-from mapleads.sources.pbf.scan import NODE, ScanResult, scan
+from mapleads.sources.pbf.scan import NODE, WAY, ScanResult, scan
 from mapleads.sources.pbf.shared_scan import MARSHAL_VERSION
-from mapleads.taxonomy import get_taxonomy
+from mapleads.taxonomy import BUSINESS_KEYS, get_taxonomy
 
 
 def _scan(demo_pbf: Path) -> ScanResult:
@@ -80,3 +80,26 @@ def test_each_candidate_has_its_kind_and_a_nodes_location_in_the_columns(demo_pb
     for k, candidate in enumerate(result.candidates):
         assert columns.kinds[k] == candidate.kind
         assert math.isnan(columns.lons[k]) == (candidate.kind != NODE)
+
+
+def test_a_named_building_without_a_business_lends_its_address_and_is_no_candidate(demo_pbf: Path) -> None:
+    """Named ways with an address and no business key (Lasipalatsi, Hopeatalo ...) are read as address areas
+    only; the named ways with a business key are candidates with all their tags."""
+    result = _scan(demo_pbf)
+    areas = {a.osm_id: a for a in result.address_areas if a.kind == WAY}
+    candidates = {c.osm_id: c for c in result.candidates if c.kind == WAY}
+    buildings = businesses = 0
+    for way in osmium.FileProcessor(str(demo_pbf), osmium.osm.WAY):
+        tags = dict(way.tags)
+        if "name" not in tags:
+            continue
+        if not any(key in tags for key in BUSINESS_KEYS):
+            if "addr:housenumber" in tags and way.is_closed():
+                assert way.id not in candidates
+                assert areas[way.id].address[:2] == (tags.get("addr:street"), tags["addr:housenumber"])
+                buildings += 1
+        elif way.id in candidates:
+            assert candidates[way.id].tags == tags
+            businesses += 1
+    assert buildings > 20 and businesses > 20
+    assert areas[8035238].address[1] is not None  # Lasipalatsi
