@@ -63,7 +63,6 @@ def build_index(target: str | Path | LocalRegion, progress: Progress | None = No
                 spool.seek(0)
                 handed = pickle.load(spool)
             columns.absorb(handed)
-        table = columns.table()
         if region.snapshot_date is None:
             region.snapshot_date = columns.snapshot_date or _file_date(pbf)
         meta = {
@@ -75,7 +74,7 @@ def build_index(target: str | Path | LocalRegion, progress: Progress | None = No
         }
         with staging_folder(region.index_dir) as tmp:
             # the lead files are written while the places are still being built
-            manifest = write_index(tmp, columns, whole.places.result, whole.data_box, _coverage(region), meta, table)
+            manifest = write_index(tmp, columns, whole.places.result, whole.data_box, _coverage(region), meta)
     region.save()
     return BuildResult(region, manifest, time.perf_counter() - start, region.index_dir)
 
