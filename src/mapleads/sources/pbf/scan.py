@@ -48,7 +48,7 @@ class Candidate(msgspec.Struct, gc=False):
     """A named business object. Its tags are held as two tuples, the keys shared by every candidate with the
     same key set (`TagStore`): a dict per candidate with its own key strings was half the scan's memory.
     A msgspec Struct made in C and never tracked by the garbage collector (it holds no cycles): a scan makes a
-    million of these and of `AddressCarrier`s, and a shared scan reads half of them again."""
+    million of these (and of `AddressCarrier`s, tens of thousands), and a shared scan reads half of them again."""
 
     kind: int
     osm_id: int
